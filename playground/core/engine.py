@@ -1,0 +1,507 @@
+"""The training engine: compiled chunks of Keras ``train_step`` over data held on the device.
+
+``model.fit`` pays for a Python iterator and callbacks every epoch; on a
+TensorFlow-Playground-sized network that overhead is almost all the time. The
+engine instead runs many epochs (or, for big data, many batches) inside one
+``tf.function`` that loops over Keras' own ``train_step``, so losses,
+regularizers, dropout, optimizers and metrics behave exactly as in ``fit``
+(same shuffling-per-epoch, same batch-size-weighted epoch loss, same metric
+objects). Chunks are sized so that events arrive ~30 times a second.
+
+Threading: the engine runs in whichever thread calls :meth:`Engine.run` (or a
+``step_*``), reporting every event to a plain listener. ``pause``, ``resume``,
+``stop``, ``step_epoch`` and ``step_batch`` may be called from any other thread
+while a run is live; they take effect within one chunk.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Callable
+
+import numpy as np
+
+from playground.core import events as ev
+from playground.core.spec import Experiment
+from playground.errors import PlaygroundError
+
+Listener = Callable[[ev.Event], None]
+
+TARGET_EVENT_INTERVAL = 1 / 30  # seconds of training per chunk
+WEIGHTS_INTERVAL = 0.1  # histogram snapshots at most this often
+BOUNDARY_INTERVAL = 1 / 20
+GRID = 100
+BINS = 30
+MAX_PREDICTIONS = 5000
+MAX_CHUNK_EPOCHS = 4096
+
+
+def configure_gpus() -> list:
+    """Turn on memory growth for every GPU; must run before TensorFlow touches one."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:
+            pass  # already initialised: growth was set earlier or cannot change now
+    return gpus
+
+
+# Networks smaller than this train faster on the CPU: kernel launches cost more than the maths.
+GPU_MIN_WORK = 2_000_000  # parameters x batch size
+
+
+def choose_device(requested: str, parameters: int, batch_size: int) -> tuple[str, str]:
+    """(TensorFlow device string, human name) for ``requested`` ("auto", "cpu" or "gpu")."""
+    import tensorflow as tf
+
+    gpus = configure_gpus() if requested != "cpu" else []
+    if requested == "gpu" and not gpus:
+        raise PlaygroundError("Training on the GPU was asked for, but TensorFlow sees no GPU on this "
+                              "machine; choose the CPU or auto.")
+    use_gpu = bool(gpus) and (requested == "gpu" or parameters * batch_size >= GPU_MIN_WORK)
+    if not use_gpu:
+        return "/CPU:0", "CPU"
+    details = tf.config.experimental.get_device_details(gpus[0])
+    return "/GPU:0", f"GPU:0 ({details.get('device_name', 'GPU')})"
+
+
+class Engine:
+    """Trains one experiment; keeps the model, the epoch count and the history between runs."""
+
+    def __init__(self, experiment: Experiment, listener: Listener | None = None, dataset=None):
+        self.experiment = experiment
+        self.listener: Listener = listener or (lambda event: None)
+        self.dataset = dataset
+        self.model = None
+        self.device = ""
+        self.epoch = 0  # whole epochs done
+        self.batch = 0  # batches done in the epoch under way
+        self.history: dict[str, list[float]] = {}
+        self.jit = True
+        self._seed_offset = 0
+        self._built = False
+        self._cond = threading.Condition()
+        self._stop = False
+        self._paused = False
+        self._steps: list[str] = []  # queued "epoch"/"batch" requests while paused
+        self._running = False
+        self._epoch_seconds = 0.0  # moving estimate of one epoch's time
+        self._last_weights = 0.0
+        self._last_boundary = 0.0
+        self._seconds = 0.0
+
+    # -- controls (any thread) ----------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        with self._cond:
+            self._paused = True
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        with self._cond:
+            self._paused = False
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+
+    def step_epoch(self) -> None:
+        """One epoch: queued to a live (paused) run, else done here in the calling thread."""
+        self._step("epoch")
+
+    def step_batch(self) -> None:
+        self._step("batch")
+
+    def _step(self, kind: str) -> None:
+        with self._cond:
+            if self._running:
+                self._paused = True
+                self._steps.append(kind)
+                self._cond.notify_all()
+                return
+        self._guarded(self._do_step, kind)
+
+    def reset(self) -> None:
+        """New initial weights for the same architecture on the next run or step (engine thread)."""
+        if self._running:
+            raise PlaygroundError("Stop training before resetting the weights.")
+        self._seed_offset += 1
+        self._built = False
+        self.epoch = self.batch = 0
+        self.history = {}
+
+    # -- preparation (engine thread) ----------------------------------------------------------
+    def prepare(self) -> None:
+        """Load data, build the model and compile the loops; emits the initial weights."""
+        if self._built:
+            return
+        import tensorflow as tf
+
+        from playground.core.build import build_model, layer_table, loss_targets, make_metric
+
+        exp = self.experiment
+        if self.dataset is None:
+            from playground.data import load_dataset
+
+            self.dataset = load_dataset(**exp.dataset.model_dump())
+        ds = self.dataset
+        params = sum(r.parameters for r in layer_table(exp, ds.input_dim, ds.output_units, ds.task)
+                     if r.trainable)
+        self._tf_device, self.device = choose_device(exp.training.device, params,
+                                                     exp.training.batch_size)
+        self.parameters = params
+        with tf.device(self._tf_device):
+            self.model = build_model(exp, ds, self._seed_offset)
+            y_train = loss_targets(exp, ds.task, ds.y_train, ds.num_classes)
+            y_test = loss_targets(exp, ds.task, ds.y_test, ds.num_classes)
+            self._x = tf.constant(ds.x_train)
+            self._y = tf.constant(y_train)
+            self._xt = tf.constant(ds.x_test)
+            self._yt = tf.constant(y_test)
+            self._y_test_np = ds.y_test
+            if ds.is_2d:
+                span = np.linspace
+                x0, x1, y0, y1 = ds.extent
+                self._grid_xs = span(x0, x1, GRID, dtype=np.float32)
+                self._grid_ys = span(y0, y1, GRID, dtype=np.float32)
+                gx, gy = np.meshgrid(self._grid_xs, self._grid_ys)
+                points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+                self._grid = tf.constant(ds.featurize(points))
+            # Build the optimizer and metric variables now: variables can't be created in the loop.
+            self.model.optimizer.build(self.model.trainable_variables)
+            self.model.compute_metrics(self._x[:1], self._y[:1], self.model(self._x[:1]))
+            self.model.reset_metrics()
+            self._test_metric = make_metric(exp, ds.task)
+            self._test_metric.update_state(self._yt[:1], self.model(self._xt[:1]))
+            self._test_metric.reset_state()
+        n = int(ds.x_train.shape[0])
+        bs = min(exp.training.batch_size, n)
+        self._n, self._bs = n, bs
+        self._full, self._rem = divmod(n, bs)
+        self.batches_per_epoch = self._full + (1 if self._rem else 0)
+        self._make_functions(jit=self.jit)
+        self._built = True
+        self._emit_snapshot(force=True)
+
+    def _make_functions(self, jit: bool) -> None:
+        import tensorflow as tf
+
+        model, x, y = self.model, self._x, self._y
+        n, bs, full, rem = self._n, self._bs, self._full, self._rem
+        seed = self.experiment.training.seed + 7919 * self._seed_offset
+
+        def perm_for(epoch):
+            # argsort of uniform keys: a seeded shuffle that XLA can compile (RandomShuffle can't).
+            keys = tf.random.stateless_uniform(
+                [n], seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(epoch, tf.int64)]))
+            return tf.argsort(keys, stable=True)
+
+        def step(perm, start, size):
+            idx = tf.slice(perm, [start], [size])
+            logs = model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
+            return logs["loss"]
+
+        def test_metrics():
+            y_pred = model(self._xt, training=False)
+            loss = model.compute_loss(x=self._xt, y=self._yt, y_pred=y_pred, training=False)
+            self._test_metric.reset_state()
+            self._test_metric.update_state(self._yt, y_pred)
+            return loss, self._test_metric.result()
+
+        def epoch_figures():
+            logs = model.get_metrics_result()
+            test_loss, test_metric = test_metrics()
+            return tf.stack([logs["loss"], logs[self._metric_name], test_loss, test_metric])
+
+        # Loops are written as `while` on a counter: `for ... in tf.range(count)` makes XLA treat
+        # `count` as a compile-time constant and recompile for every new value.
+        def train_epochs(epoch0, count):
+            # A fixed-size output buffer keeps shapes static, so XLA compiles this once for any count.
+            out = tf.zeros([MAX_CHUNK_EPOCHS, 4])
+            i = tf.constant(0)
+            while i < count:
+                for m in model.metrics:
+                    m.reset_state()
+                perm = perm_for(epoch0 + tf.cast(i, tf.int64))
+                b = tf.constant(0)
+                while b < full:
+                    step(perm, b * bs, bs)
+                    b += 1
+                if rem:
+                    step(perm, full * bs, rem)
+                out = tf.tensor_scatter_nd_update(out, [[i]], [epoch_figures()])
+                i += 1
+            return out
+
+        def train_batches(epoch, b0, count):
+            perm = perm_for(epoch)
+            loss = tf.constant(0.0)
+            b = b0
+            while b < b0 + count:
+                if rem:
+                    loss = tf.cond(b < full, lambda: step(perm, b * bs, bs),
+                                   lambda: step(perm, full * bs, rem))
+                else:
+                    loss = step(perm, b * bs, bs)
+                b += 1
+            return loss
+
+        def grid_output():
+            return model(self._grid, training=False)
+
+        self._metric_name = "mae" if self.dataset.task == "regression" else "accuracy"
+        self._train_epochs = tf.function(train_epochs, jit_compile=jit, reduce_retracing=True)
+        self._train_batches = tf.function(train_batches, jit_compile=jit, reduce_retracing=True)
+        self._epoch_figures = tf.function(epoch_figures)
+        self._grid_output = tf.function(grid_output, jit_compile=jit) if self.dataset.is_2d else None
+        self._predict_test = tf.function(lambda: model(self._xt, training=False))
+
+    # -- running (engine thread) ----------------------------------------------------------------
+    def run(self, epochs: int | None = None) -> str:
+        """Train until the experiment's epochs (or ``epochs`` more) are done, or a stop.
+
+        Returns the reason the run ended: "finished", "stopped", "diverged" or "failed".
+        """
+        with self._cond:
+            self._stop = False
+            self._running = True
+        try:
+            return self._guarded(self._run, epochs)
+        finally:
+            with self._cond:
+                self._running = False
+                self._steps.clear()
+
+    def _guarded(self, fn, *args) -> str:
+        try:
+            return fn(*args)
+        except PlaygroundError as exc:
+            self.listener(ev.Failed(self.epoch, str(exc)))
+            return "failed"
+        except Exception as exc:  # noqa: BLE001 - a training failure must reach the user, not kill the thread
+            self.listener(ev.Failed(self.epoch, f"Training failed: {type(exc).__name__}: {exc}"))
+            return "failed"
+
+    def _run(self, epochs: int | None) -> str:
+        self.prepare()
+        total = self.experiment.training.epochs
+        if epochs is not None:
+            target = self.epoch + epochs
+        else:
+            target = total if self.epoch < total else self.epoch + total
+        self._target = target
+        self.listener(ev.Started(self.epoch, self.device, target, self.batches_per_epoch, self.parameters))
+        t0 = time.perf_counter()
+        reason = "finished"
+        paused_reported = False
+        while True:
+            with self._cond:
+                while self._paused and not self._stop and not self._steps:
+                    if not paused_reported:
+                        self._seconds = time.perf_counter() - t0
+                        self.listener(ev.Paused(self.epoch))
+                        paused_reported = True
+                    self._cond.wait()
+                stop = self._stop
+                step = self._steps.pop(0) if self._steps else None
+            if stop:
+                reason = "stopped"
+                break
+            if step is not None:
+                if self._do_chunk(1 if step == "epoch" else 0, 1 if step == "batch" else 0) == "diverged":
+                    return "diverged"
+                paused_reported = False
+                continue
+            paused_reported = False
+            if self.epoch >= target and self.batch == 0:
+                break
+            if self._do_chunk(*self._chunk_size(target)) == "diverged":
+                return "diverged"
+        self._emit_snapshot(force=True)
+        self.listener(ev.Finished(self.epoch, reason, time.perf_counter() - t0))
+        return reason
+
+    def _do_step(self, kind: str) -> str:
+        self.prepare()
+        self._target = self.epoch + 1
+        t0 = time.perf_counter()
+        if self._do_chunk(1 if kind == "epoch" else 0, 1 if kind == "batch" else 0) == "diverged":
+            return "diverged"
+        self._emit_snapshot(force=True)
+        self.listener(ev.Finished(self.epoch, "step", time.perf_counter() - t0))
+        return "step"
+
+    def _chunk_size(self, target: int) -> tuple[int, int]:
+        """(whole epochs, batches) for the next chunk, aiming at TARGET_EVENT_INTERVAL of work."""
+        if self.batch:  # finish the epoch under way first
+            per_batch = self._epoch_seconds / self.batches_per_epoch if self._epoch_seconds else 0
+            left = self.batches_per_epoch - self.batch
+            want = left if per_batch == 0 else max(1, int(TARGET_EVENT_INTERVAL / per_batch))
+            return 0, min(left, want)
+        if self._epoch_seconds == 0:
+            return 1, 0
+        if self._epoch_seconds > TARGET_EVENT_INTERVAL * 1.5:
+            per_batch = self._epoch_seconds / self.batches_per_epoch
+            return 0, min(self.batches_per_epoch, max(1, int(TARGET_EVENT_INTERVAL / per_batch)))
+        epochs = max(1, int(TARGET_EVENT_INTERVAL / self._epoch_seconds))
+        return min(epochs, target - self.epoch, MAX_CHUNK_EPOCHS), 0
+
+    def _do_chunk(self, epochs: int, batches: int) -> str:
+        """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
+        import tensorflow as tf
+
+        snapshot = [v.numpy() for v in self._state_variables()]
+        t0 = time.perf_counter()
+        first = self.epoch + 1
+        try:
+            with tf.device(self._tf_device):
+                if epochs:
+                    figures = self._call("_train_epochs", tf.constant(self.epoch, tf.int64),
+                                         tf.constant(epochs, tf.int32)).numpy()[:epochs]
+                else:
+                    if self.batch == 0:
+                        self.model.reset_metrics()
+                    left = self.batches_per_epoch - self.batch
+                    batches = min(batches, left)
+                    last = self._call("_train_batches", tf.constant(self.epoch, tf.int64),
+                                      tf.constant(self.batch, tf.int32), tf.constant(batches, tf.int32))
+                    figures = None
+                    if batches == left:
+                        figures = self._epoch_figures().numpy()[None, :]
+                    elif not math.isfinite(float(last)):
+                        figures = np.array([[float(last)] * 4], np.float32)
+        except tf.errors.ResourceExhaustedError:
+            raise PlaygroundError("The device ran out of memory: use a smaller network or batch size.") \
+                from None
+        elapsed = time.perf_counter() - t0
+        if figures is not None and not np.all(np.isfinite(figures[:, 0])):
+            bad = first + int(np.argmax(~np.isfinite(figures[:, 0])))
+            for var, value in zip(self._state_variables(), snapshot):
+                var.assign(value)
+            self.batch = 0
+            self.listener(ev.Diverged(self.epoch, f"The loss became infinite or NaN at epoch {bad}; "
+                                                  f"training stopped and the weights of epoch {self.epoch} "
+                                                  "were restored. Try a lower learning rate."))
+            return "diverged"
+        if epochs:
+            self.epoch += epochs
+            per_epoch = elapsed / epochs
+            samples = self._n * epochs
+        else:
+            self.batch += batches
+            per_epoch = elapsed * self.batches_per_epoch / batches
+            samples = min(batches * self._bs, self._n)
+            if self.batch >= self.batches_per_epoch:
+                self.epoch += 1
+                self.batch = 0
+        # The first chunk includes tracing and compiling: don't let it set the pace.
+        self._epoch_seconds = per_epoch if self._epoch_seconds == 0 or not self._traced else (
+            0.7 * self._epoch_seconds + 0.3 * per_epoch)
+        self._traced = True
+        self._seconds += elapsed
+        if figures is not None:
+            self._record(first, figures)
+        done = (self.epoch + self.batch / self.batches_per_epoch) / max(self._target, 1)
+        self.listener(ev.Progress(self.epoch, self.batch, self.batches_per_epoch,
+                                  samples / elapsed if elapsed else 0.0,
+                                  1 / per_epoch if per_epoch else 0.0, min(1.0, done)))
+        self._emit_snapshot()
+        return "ok"
+
+    _traced = False
+
+    def _call(self, name: str, *args):
+        """Call a compiled loop; if XLA can't compile it here, fall back to plain graphs once."""
+        try:
+            return getattr(self, name)(*args)
+        except Exception as exc:  # noqa: BLE001
+            if not self.jit or "xla" not in str(exc).lower():
+                raise
+            self.jit = False
+            self._make_functions(jit=False)
+            return getattr(self, name)(*args)
+
+    def _state_variables(self):
+        return list(self.model.variables) + list(self.model.optimizer.variables)
+
+    def _record(self, first: int, figures: np.ndarray) -> None:
+        name = self._metric_name
+        keys = ("loss", name, "test_loss", f"test_{name}")
+        values = {k: figures[:, i].astype(np.float64) for i, k in enumerate(keys)}
+        for k, v in values.items():
+            self.history.setdefault(k, []).extend(v.tolist())
+        self.listener(ev.Metrics(self.epoch, first, values))
+
+    def _emit_snapshot(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self._last_weights >= WEIGHTS_INTERVAL:
+            self._last_weights = now
+            self.listener(ev.Weights(self.epoch, self.layer_weights()))
+            if not self.dataset.is_2d:
+                self.listener(self.predictions())
+        if self._grid_output is not None and (force or now - self._last_boundary >= BOUNDARY_INTERVAL):
+            self._last_boundary = now
+            self.listener(self.boundary())
+
+    # -- views of the model (engine thread) ----------------------------------------------------
+    def layer_weights(self) -> tuple[ev.LayerWeights, ...]:
+        out = []
+        cap = ev.MAX_DRAWN
+        for layer in self.model.layers:
+            if not hasattr(layer, "kernel"):
+                continue
+            kernel = layer.kernel.numpy()
+            kc, ke = np.histogram(kernel, bins=BINS)
+            bias = layer.bias.numpy() if layer.bias is not None else None
+            bc, be = np.histogram(bias, bins=BINS) if bias is not None else (None, None)
+            out.append(ev.LayerWeights(layer.name, kc, ke, bc, be, kernel[:cap, :cap].copy(),
+                                       None if bias is None else bias[:cap].copy(), kernel.shape))
+        return tuple(out)
+
+    def _probabilities(self, out: np.ndarray) -> np.ndarray:
+        """Model output as class probabilities (logits and hinge scores converted)."""
+        from playground.core.spec import from_logits
+
+        exp, task = self.experiment, self.dataset.task
+        if task == "regression":
+            return out
+        if exp.loss_for(task) == "hinge":
+            return (np.clip(out, -1, 1) + 1) / 2
+        if from_logits(exp, task):
+            if task == "binary":
+                return 1 / (1 + np.exp(-out))
+            e = np.exp(out - out.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+        return out
+
+    def boundary(self) -> ev.Boundary:
+        out = self._probabilities(self._grid_output().numpy())
+        return ev.Boundary(self.epoch, self._grid_xs, self._grid_ys, out.reshape(GRID, GRID, -1))
+
+    def predictions(self) -> ev.Predictions:
+        out = self._probabilities(self._predict_test().numpy())[:MAX_PREDICTIONS]
+        if self.dataset.task == "binary":
+            pred = (out[:, 0] > 0.5).astype(np.int32)
+        elif self.dataset.task == "multiclass":
+            pred = out.argmax(axis=1).astype(np.int32)
+        else:
+            pred = out[:, 0]
+        return ev.Predictions(self.epoch, self._y_test_np[:MAX_PREDICTIONS].copy(), pred)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The model's raw output on ``x`` (engine thread)."""
+        self.prepare()
+        return self.model(x, training=False).numpy()

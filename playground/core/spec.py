@@ -1,0 +1,288 @@
+"""The experiment: one versioned JSON description of data, model and training.
+
+``Experiment`` is a pydantic model. Loading goes through :func:`from_dict`,
+which migrates older versions and turns every validation problem into one
+sentence naming the field's path and the allowed values. Compatibility
+between choices (loss against task, output activation against loss) needs the
+data set's task and is checked by :func:`problems`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from playground.core import catalog
+from playground.errors import PlaygroundError
+from playground.files import write_text_atomic
+
+FORMAT = "playground.experiment"
+VERSION = 1
+
+_STRICT = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _choice(value: str, table: dict, what: str, aliases: dict | None = None) -> str:
+    value = (aliases or {}).get(value, value)
+    if value not in table:
+        allowed = ", ".join(table)
+        raise ValueError(f"unknown {what} '{value}'; choose one of {allowed}")
+    return value
+
+
+class DatasetSpec(BaseModel):
+    model_config = _STRICT
+    name: str = "xor"
+    samples: int | None = Field(None, ge=10, le=1_000_000)
+    noise: float = Field(0.0, ge=0, le=50, description="percent, as in TensorFlow Playground")
+    test_fraction: float = Field(0.5, ge=0.1, le=0.9)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    features: list[str] = Field(default_factory=lambda: ["x1", "x2"])
+    path: str | None = None  # the CSV file, for name "csv"
+    target: str | None = None  # the CSV target column
+
+    @field_validator("features")
+    @classmethod
+    def _features(cls, value: list[str]) -> list[str]:
+        from playground.data import FEATURES
+
+        if not value:
+            raise ValueError("choose at least one input feature")
+        for f in value:
+            if f not in FEATURES:
+                raise ValueError(f"unknown feature '{f}'; choose from {', '.join(FEATURES)}")
+        if len(set(value)) != len(value):
+            raise ValueError("a feature is listed twice")
+        return value
+
+
+class LayerSpec(BaseModel):
+    model_config = _STRICT
+    units: int = Field(8, ge=1, le=8192)
+    activation: str = "tanh"
+    use_bias: bool = True
+    kernel_initializer: str = "glorot_uniform"
+    kernel_l1: float = Field(0.0, ge=0, le=10)
+    kernel_l2: float = Field(0.0, ge=0, le=10)
+    bias_l1: float = Field(0.0, ge=0, le=10)
+    bias_l2: float = Field(0.0, ge=0, le=10)
+    dropout: float = Field(0.0, ge=0, lt=1)
+
+    @field_validator("activation")
+    @classmethod
+    def _activation(cls, v: str) -> str:
+        return _choice(v, catalog.ACTIVATIONS, "activation", catalog.ACTIVATION_ALIASES)
+
+    @field_validator("kernel_initializer")
+    @classmethod
+    def _initializer(cls, v: str) -> str:
+        return _choice(v, catalog.INITIALIZERS, "initializer")
+
+
+class ModelSpec(BaseModel):
+    model_config = _STRICT
+    normalize: bool = False
+    layers: list[LayerSpec] = Field(default_factory=lambda: [LayerSpec(), LayerSpec()], max_length=64)
+    output_activation: str = "auto"
+
+    @field_validator("output_activation")
+    @classmethod
+    def _output(cls, v: str) -> str:
+        if v == "auto":
+            return v
+        return _choice(v, catalog.ACTIVATIONS, "output activation", catalog.ACTIVATION_ALIASES)
+
+
+class TrainingSpec(BaseModel):
+    model_config = _STRICT
+    loss: str = "auto"
+    optimizer: str = "adam"
+    learning_rate: float = Field(0.01, gt=0, le=10)
+    momentum: float = Field(0.0, ge=0, lt=1, description="SGD only")
+    nesterov: bool = False
+    weight_decay: float = Field(0.004, ge=0, le=1, description="AdamW only")
+    schedule: Literal["constant", "exponential", "cosine"] = "constant"
+    decay_steps: int = Field(1000, ge=1)
+    decay_rate: float = Field(0.9, gt=0, le=1)
+    batch_size: int = Field(10, ge=1, le=65536)
+    epochs: int = Field(100, ge=1, le=1_000_000)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    device: Literal["auto", "cpu", "gpu"] = "auto"
+
+    @field_validator("loss")
+    @classmethod
+    def _loss(cls, v: str) -> str:
+        aliases = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
+                   "kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence"}
+        return v if v == "auto" else _choice(v, catalog.LOSSES, "loss", aliases)
+
+    @field_validator("optimizer")
+    @classmethod
+    def _optimizer(cls, v: str) -> str:
+        return _choice(v.lower(), catalog.OPTIMIZERS, "optimizer")
+
+
+class Experiment(BaseModel):
+    model_config = _STRICT
+    name: str = "Untitled"
+    dataset: DatasetSpec = Field(default_factory=DatasetSpec)
+    model: ModelSpec = Field(default_factory=ModelSpec)
+    training: TrainingSpec = Field(default_factory=TrainingSpec)
+
+    # -- resolved choices (need the task) ------------------------------------------------
+    def output_activation_for(self, task: str) -> str:
+        a = self.model.output_activation
+        return catalog.default_output_activation(task) if a == "auto" else a
+
+    def loss_for(self, task: str) -> str:
+        loss = self.training.loss
+        return catalog.default_loss(task) if loss == "auto" else loss
+
+    # -- files -----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "version": VERSION, **self.model_dump(mode="json")}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def save(self, path: str | Path) -> None:
+        write_text_atomic(path, self.to_json())
+
+
+# -- loading ------------------------------------------------------------------------------
+
+# version -> function taking a document of that version and returning the next version's.
+MIGRATIONS: dict[int, Any] = {}
+
+
+def migrate(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bring an experiment document of any known version up to :data:`VERSION`."""
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise PlaygroundError(f"The experiment file has no valid \"version\" (got {version!r}); "
+                              f"expected a whole number such as {VERSION}.")
+    if version > VERSION:
+        raise PlaygroundError(f"The experiment file is version {version}, newer than this Playground "
+                              f"understands (up to {VERSION}); update Playground to open it.")
+    doc = dict(doc)
+    while doc["version"] < VERSION:
+        doc = MIGRATIONS[doc["version"]](doc)
+    return doc
+
+
+def _sentence(err: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in err["loc"]) or "(document)"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if err["type"] == "extra_forbidden":
+        return f"{path}: this field is not part of an experiment (misspelled?)."
+    got = err.get("input")
+    tail = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+    return f"{path}: {msg[0].lower() + msg[1:]}{tail}."
+
+
+def from_dict(doc: Any) -> Experiment:
+    if not isinstance(doc, dict):
+        raise PlaygroundError("An experiment file must hold a JSON object at the top level.")
+    if doc.get("format") != FORMAT:
+        raise PlaygroundError(f"This is not a Playground experiment: \"format\" should be "
+                              f"\"{FORMAT}\" (got {doc.get('format')!r}).")
+    doc = migrate(doc)
+    body = {k: v for k, v in doc.items() if k not in ("format", "version")}
+    try:
+        return Experiment.model_validate(body)
+    except ValidationError as exc:
+        raise PlaygroundError(" ".join(_sentence(e) for e in exc.errors())) from None
+
+
+def from_json(text: str, source: str = "The experiment") -> Experiment:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlaygroundError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                              f"column {exc.colno}.") from None
+    return from_dict(doc)
+
+
+def load(path: str | Path) -> Experiment:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlaygroundError(f"There is no experiment file {path}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+    return from_json(text, source=str(path))
+
+
+# -- compatibility --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # the field at fault, e.g. "training.loss"
+    message: str  # what is wrong, one sentence
+    fix: str  # what to do, one sentence
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} {self.fix}"
+
+
+_PROBABILITY_OUT = {"sigmoid", "hard_sigmoid", "linear"}
+
+
+def problems(exp: Experiment, task: str, output_units: int) -> list[Problem]:
+    """Incompatible choices for a data set of ``task`` with ``output_units`` outputs."""
+    out: list[Problem] = []
+    act = exp.output_activation_for(task)
+    loss_id = exp.loss_for(task)
+    loss = catalog.LOSSES[loss_id]
+    task_name = catalog.TASK_NAMES.get(task, task)
+    if act == "softmax" and output_units == 1:
+        out.append(Problem("model.output_activation",
+                           "Softmax over a single output unit always outputs 1, so nothing can be learned.",
+                           "Use sigmoid for binary classification or linear for regression."))
+    if task not in loss.tasks:
+        suggestion = catalog.LOSSES[catalog.default_loss(task)].name
+        out.append(Problem("training.loss", f"{loss.name} does not fit {task_name}.",
+                           f"Use {suggestion}."))
+    elif loss_id == "binary_crossentropy" and act not in _PROBABILITY_OUT:
+        out.append(Problem("model.output_activation",
+                           f"Binary cross-entropy needs a probability in (0, 1), but {act} outputs "
+                           f"{catalog.ACTIVATIONS[act].output_range}.",
+                           "Use sigmoid, or linear to train on logits."))
+    elif loss_id in ("categorical_crossentropy", "sparse_categorical_crossentropy") and act not in (
+            "softmax", "linear"):
+        out.append(Problem("model.output_activation",
+                           f"{loss.name} needs a probability distribution over the classes, which {act} "
+                           "does not give.", "Use softmax, or linear to train on logits."))
+    elif loss_id == "kl_divergence" and act != "softmax":
+        out.append(Problem("model.output_activation",
+                           "KL divergence compares two probability distributions, so the output must be one.",
+                           "Use softmax."))
+    elif loss_id == "hinge" and act not in ("linear", "tanh"):
+        out.append(Problem("model.output_activation",
+                           f"Hinge loss expects a score around −1…+1, but {act} outputs "
+                           f"{catalog.ACTIVATIONS[act].output_range}.", "Use linear or tanh."))
+    if exp.training.optimizer != "sgd" and (exp.training.momentum or exp.training.nesterov):
+        out.append(Problem("training.momentum", "Momentum and Nesterov only apply to SGD.",
+                           "Set momentum to 0 or choose SGD."))
+    if exp.training.nesterov and exp.training.momentum == 0:
+        out.append(Problem("training.nesterov", "Nesterov needs a momentum above 0.", "Set a momentum, e.g. 0.9."))
+    return out
+
+
+def check(exp: Experiment, task: str, output_units: int) -> None:
+    """Raise :class:`PlaygroundError` with every problem, one sentence each."""
+    found = problems(exp, task, output_units)
+    if found:
+        raise PlaygroundError(" ".join(str(p) for p in found))
+
+
+def from_logits(exp: Experiment, task: str) -> bool:
+    """A linear output with a cross-entropy loss trains on logits (seed 000)."""
+    return exp.output_activation_for(task) == "linear" and exp.loss_for(task) in (
+        "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")

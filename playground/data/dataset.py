@@ -1,0 +1,210 @@
+"""The ``Dataset`` every loader returns, the 2-D feature crosses, and the shared split."""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from playground.errors import PlaygroundError
+
+_CROSSES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "x1": lambda p: p[:, 0],
+    "x2": lambda p: p[:, 1],
+    "x1^2": lambda p: p[:, 0] * p[:, 0],
+    "x2^2": lambda p: p[:, 1] * p[:, 1],
+    "x1*x2": lambda p: p[:, 0] * p[:, 1],
+    "sin_x1": lambda p: np.sin(p[:, 0]),
+    "sin_x2": lambda p: np.sin(p[:, 1]),
+}
+FEATURES = tuple(_CROSSES)
+"""TensorFlow Playground's feature crosses of a 2-D point, in display order."""
+
+
+def check_number(name: str, value: object, low: float, high: float, *, whole: bool = False) -> None:
+    """Raise unless ``low <= value <= high`` (and a whole number, if ``whole``)."""
+    kind = numbers.Integral if whole else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not low <= value <= high:
+        what = "a whole number" if whole else "a number"
+        raise PlaygroundError(f"{name} must be {what} from {low:g} to {high:g}, not {value!r}.")
+
+
+def check_seed(seed: object) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise PlaygroundError(f"seed must be a whole number of 0 or more, not {seed!r}.")
+
+
+def check_features(features: Sequence[str]) -> tuple[str, ...]:
+    """Return ``features`` as a tuple, or raise if empty, unknown or repeated."""
+    if isinstance(features, str):
+        features = (features,)
+    features = tuple(features)
+    if not features:
+        raise PlaygroundError(f"Choose at least one input feature from: {', '.join(FEATURES)}.")
+    unknown = [f for f in features if f not in _CROSSES]
+    if unknown:
+        raise PlaygroundError(
+            f"Unknown input feature {unknown[0]!r}; the features are: {', '.join(FEATURES)}."
+        )
+    if len(set(features)) != len(features):
+        raise PlaygroundError(f"Each input feature may be chosen once, got: {', '.join(features)}.")
+    return features
+
+
+def cross_features(points: np.ndarray, features: Sequence[str]) -> np.ndarray:
+    """Map raw ``(m, 2)`` points to the ``(m, len(features))`` float32 feature crosses."""
+    points = np.asarray(points, dtype=np.float32)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (m, 2), got {points.shape}")
+    columns = [_CROSSES[f](points) for f in features]
+    return np.stack(columns, axis=1).astype(np.float32, copy=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A featurized data set split into train and test parts.
+
+    Labels: binary float32 0/1, multiclass int32 class index, regression float32.
+    2-D sets also keep the raw points and the plotting domain, for decision boundaries.
+    """
+
+    name: str
+    task: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+    points_train: np.ndarray | None = None
+    points_test: np.ndarray | None = None
+    extent: tuple[float, float, float, float] | None = None
+    target_name: str = "y"
+
+    @property
+    def input_dim(self) -> int:
+        return int(self.x_train.shape[1])
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def output_units(self) -> int:
+        return self.num_classes if self.task == "multiclass" else 1
+
+    @property
+    def is_2d(self) -> bool:
+        return self.points_train is not None
+
+    def featurize(self, points: np.ndarray) -> np.ndarray:
+        """Map raw ``(m, 2)`` points (e.g. a plotting grid) to model inputs.
+
+        Sets built from feature crosses apply them; sets whose two features are
+        raw columns (coffee, a 2-column CSV) use the points as they are.
+        """
+        if not self.is_2d:
+            raise PlaygroundError(
+                f"The data set {self.name!r} has {self.input_dim} features, not a 2-D plane, "
+                "so it has no decision boundary to draw."
+            )
+        if set(self.feature_names) <= set(FEATURES):
+            return cross_features(points, self.feature_names)
+        return cross_features(points, ("x1", "x2"))
+
+
+def split_indices(rng: np.random.Generator, n: int, test_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded permutation of ``range(n)`` cut into (train, test); test has round(n * fraction) rows."""
+    n_test = round(n * test_fraction)
+    if n_test < 1 or n_test >= n:
+        raise PlaygroundError(
+            f"A test fraction of {test_fraction:g} leaves an empty train or test part "
+            f"for {n} rows; use more rows or a fraction nearer 0.5."
+        )
+    order = rng.permutation(n)
+    return order[n_test:], order[:n_test]
+
+
+def labels_for(task: str, y: np.ndarray) -> np.ndarray:
+    """Cast labels to the dtype of ``task``: float32, or int32 class indices for multiclass."""
+    return np.asarray(y, dtype=np.int32 if task == "multiclass" else np.float32)
+
+
+def plane_extent(points: np.ndarray, margin: float = 0.05) -> tuple[float, float, float, float]:
+    """The points' bounding box widened by ``margin`` of its size on every side."""
+    lo, hi = points.min(axis=0).astype(float), points.max(axis=0).astype(float)
+    pad = np.where(hi > lo, (hi - lo) * margin, 1.0)
+    return (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+
+
+def split_dataset(
+    name: str,
+    task: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    test_fraction: float,
+    feature_names: Sequence[str],
+    class_names: Sequence[str] = (),
+    points: np.ndarray | None = None,
+    extent: tuple[float, float, float, float] | None = None,
+    target_name: str = "y",
+) -> Dataset:
+    """Split featurized rows (and their raw points, if any) into a ``Dataset``."""
+    train, test = split_indices(rng, len(x), test_fraction)
+    x = np.asarray(x, dtype=np.float32)
+    y = labels_for(task, y)
+    if points is not None:
+        points = np.asarray(points, dtype=np.float32)
+    return Dataset(
+        name=name,
+        task=task,
+        x_train=x[train],
+        y_train=y[train],
+        x_test=x[test],
+        y_test=y[test],
+        feature_names=tuple(feature_names),
+        class_names=tuple(class_names),
+        points_train=None if points is None else points[train],
+        points_test=None if points is None else points[test],
+        extent=None if extent is None else tuple(float(v) for v in extent),
+        target_name=target_name,
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of numeric features with their labels, before the split."""
+
+    x: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+    target_name: str
+
+    @property
+    def task(self) -> str:
+        if not self.class_names:
+            return "regression"
+        return "binary" if len(self.class_names) == 2 else "multiclass"
+
+
+def table_dataset(name: str, table: Table, *, seed: int, test_fraction: float) -> Dataset:
+    """Split a table with a seeded permutation; a two-feature table also gets a plane."""
+    plane = {}
+    if table.x.shape[1] == 2:
+        plane = {"points": table.x, "extent": plane_extent(table.x)}
+    return split_dataset(
+        name,
+        table.task,
+        table.x,
+        table.y,
+        rng=np.random.default_rng(seed),
+        test_fraction=test_fraction,
+        feature_names=table.feature_names,
+        class_names=table.class_names,
+        target_name=table.target_name,
+        **plane,
+    )
