@@ -89,7 +89,8 @@ class Engine:
         self._paused = False
         self._steps: list[str] = []  # queued "epoch"/"batch" requests while paused
         self._running = False
-        self._epoch_seconds = 0.0  # moving estimate of one epoch's time
+        self._epoch_seconds = 0.0  # the last chunk's time per epoch
+        self._last_epochs = 1
         self._last_weights = 0.0
         self._last_boundary = 0.0
         self._seconds = 0.0
@@ -193,6 +194,7 @@ class Engine:
         self._full, self._rem = divmod(n, bs)
         self.batches_per_epoch = self._full + (1 if self._rem else 0)
         self._make_functions(jit=self.jit)
+        self._compile()
         self._built = True
         self._emit_snapshot(force=True)
 
@@ -268,6 +270,20 @@ class Engine:
         self._epoch_figures = tf.function(epoch_figures)
         self._grid_output = tf.function(grid_output, jit_compile=jit) if self.dataset.is_2d else None
         self._predict_test = tf.function(lambda: model(self._xt, training=False))
+
+    def _compile(self) -> None:
+        """Trace and compile the loops now (zero iterations), so a run's first chunk trains at speed."""
+        import tensorflow as tf
+
+        with tf.device(self._tf_device):
+            zero, epoch = tf.constant(0, tf.int32), tf.constant(self.epoch, tf.int64)
+            self._call("_train_epochs", epoch, zero)
+            if self._epoch_seconds_guess() > TARGET_EVENT_INTERVAL:
+                self._call("_train_batches", epoch, zero, zero)
+
+    def _epoch_seconds_guess(self) -> float:
+        """A rough a-priori epoch time (1 GFLOP/s of useful work), to decide which loop to compile."""
+        return 6 * self.parameters * self._n / 1e9
 
     # -- running (engine thread) ----------------------------------------------------------------
     def run(self, epochs: int | None = None) -> str:
@@ -356,8 +372,10 @@ class Engine:
         if self._epoch_seconds > TARGET_EVENT_INTERVAL * 1.5:
             per_batch = self._epoch_seconds / self.batches_per_epoch
             return 0, min(self.batches_per_epoch, max(1, int(TARGET_EVENT_INTERVAL / per_batch)))
-        epochs = max(1, int(TARGET_EVENT_INTERVAL / self._epoch_seconds))
-        return min(epochs, target - self.epoch, MAX_CHUNK_EPOCHS), 0
+        # Small chunks overstate the time per epoch (a fixed cost per call): grow at most 4x a chunk.
+        epochs = max(1, min(int(TARGET_EVENT_INTERVAL / self._epoch_seconds), 4 * self._last_epochs))
+        self._last_epochs = min(epochs, target - self.epoch, MAX_CHUNK_EPOCHS)
+        return self._last_epochs, 0
 
     def _do_chunk(self, epochs: int, batches: int) -> str:
         """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
@@ -407,10 +425,7 @@ class Engine:
             if self.batch >= self.batches_per_epoch:
                 self.epoch += 1
                 self.batch = 0
-        # The first chunk includes tracing and compiling: don't let it set the pace.
-        self._epoch_seconds = per_epoch if self._epoch_seconds == 0 or not self._traced else (
-            0.7 * self._epoch_seconds + 0.3 * per_epoch)
-        self._traced = True
+        self._epoch_seconds = per_epoch
         self._seconds += elapsed
         if figures is not None:
             self._record(first, figures)
@@ -420,8 +435,6 @@ class Engine:
                                   1 / per_epoch if per_epoch else 0.0, min(1.0, done)))
         self._emit_snapshot()
         return "ok"
-
-    _traced = False
 
     def _call(self, name: str, *args):
         """Call a compiled loop; if XLA can't compile it here, fall back to plain graphs once."""

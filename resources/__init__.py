@@ -1,0 +1,1 @@
+"""Package data: example experiments, icons (mapped to playground.resources)."""
