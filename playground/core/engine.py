@@ -381,6 +381,8 @@ class Engine:
         """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
         import tensorflow as tf
 
+        if epochs and self.batch:  # an epoch step in mid-epoch finishes the epoch under way
+            epochs, batches = 0, self.batches_per_epoch - self.batch
         snapshot = [v.numpy() for v in self._state_variables()]
         t0 = time.perf_counter()
         first = self.epoch + 1

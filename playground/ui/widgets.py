@@ -1,0 +1,136 @@
+"""Small widgets and helpers the panels share: names, activation curves, the problems box."""
+from __future__ import annotations
+
+import base64
+import html
+from functools import lru_cache
+
+import numpy as np
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from playground.core import catalog
+from playground.core.spec import Problem
+
+
+def named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
+    """Give ``widget`` an objectName (for tests and scripts), an accessible name and a tooltip."""
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def set_combo_data(combo: QComboBox, data) -> None:
+    """Select the item holding ``data`` without emitting a change."""
+    index = combo.findData(data)
+    if index >= 0 and index != combo.currentIndex():
+        was = combo.blockSignals(True)
+        combo.setCurrentIndex(index)
+        combo.blockSignals(was)
+
+
+def set_quiet(widget, value) -> None:
+    """Set a spin box's value or a check box's state without emitting a change."""
+    was = widget.blockSignals(True)
+    if hasattr(widget, "setChecked"):
+        widget.setChecked(bool(value))
+    else:
+        widget.setValue(value)
+    widget.blockSignals(was)
+
+
+# -- activation curves ----------------------------------------------------------------------------
+
+def _curve_pixmap(activation_id: str, width: int, height: int) -> QPixmap:
+    act = catalog.activation(activation_id)
+    xs = np.linspace(-3.0, 3.0, 61)
+    ys = np.asarray(act.fn(xs), dtype=float)
+    lo, hi = min(ys.min(), -1.0), max(ys.max(), 1.0)
+    pixmap = QPixmap(width, height)
+    pixmap.fill(Qt.GlobalColor.white)
+    pad = 2
+
+    def point(x: float, y: float) -> QPointF:
+        return QPointF(pad + (x + 3) / 6 * (width - 2 * pad),
+                       height - pad - (y - lo) / (hi - lo) * (height - 2 * pad))
+
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#bbbbbb"), 1))
+    painter.drawLine(point(-3, 0), point(3, 0))
+    painter.drawLine(point(0, lo), point(0, hi))
+    path = QPainterPath(point(xs[0], ys[0]))
+    for x, y in zip(xs[1:], ys[1:]):
+        path.lineTo(point(x, y))
+    painter.setPen(QPen(QColor("#e8710a"), 2 if height > 24 else 1.5))
+    painter.drawPath(path)
+    painter.end()
+    return pixmap
+
+
+@lru_cache(maxsize=None)
+def activation_icon(activation_id: str) -> QIcon:
+    """A small curve of the activation, for combo box items."""
+    return QIcon(_curve_pixmap(activation_id, 28, 18))
+
+
+@lru_cache(maxsize=None)
+def activation_tooltip(activation_id: str) -> str:
+    """Rich-text tooltip: name, formula, range, explanation and a plot of the curve on [-3, 3]."""
+    act = catalog.activation(activation_id)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    _curve_pixmap(activation_id, 120, 72).save(buffer, "PNG")
+    image = base64.b64encode(bytes(data)).decode("ascii")
+    return (f"<b>{html.escape(act.name)}</b>: {html.escape(act.formula)}<br>"
+            f"Range {html.escape(act.output_range)}. {html.escape(act.explanation)}<br>"
+            f'<img src="data:image/png;base64,{image}"> <small>x from −3 to 3</small>')
+
+
+def fill_activations(combo: QComboBox, auto_text: str | None = None) -> None:
+    """Fill ``combo`` with the catalog's activations (icon + rich tooltip), optionally an Auto entry first."""
+    if auto_text is not None:
+        combo.addItem(auto_text, "auto")
+    for act in catalog.ACTIVATIONS.values():
+        combo.addItem(activation_icon(act.id), act.name, act.id)
+        combo.setItemData(combo.count() - 1, activation_tooltip(act.id), Qt.ItemDataRole.ToolTipRole)
+
+
+def fill_entries(combo: QComboBox, entries, auto_text: str | None = None) -> None:
+    """Fill ``combo`` with catalog entries: display name, Keras id as data, formula and explanation as tooltip."""
+    if auto_text is not None:
+        combo.addItem(auto_text, "auto")
+    for entry in entries.values():
+        combo.addItem(entry.name, entry.id)
+        combo.setItemData(combo.count() - 1, f"{entry.formula}\n{entry.explanation}",
+                          Qt.ItemDataRole.ToolTipRole)
+
+
+def sync_tooltip(combo: QComboBox) -> None:
+    """Show the selected item's tooltip on the combo box itself."""
+    combo.setToolTip(combo.currentData(Qt.ItemDataRole.ToolTipRole) or "")
+
+
+class ProblemsLabel(QLabel):
+    """Incompatible choices, each with its fix, in a red box; hidden when there are none."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("QLabel { border: 1px solid #c62828; border-radius: 3px; background: #fdecea;"
+                           " color: #8e1b1b; padding: 4px; }")
+        self.setAccessibleName("Problems")
+        self.hide()
+
+    def show_messages(self, problems: list[Problem], other: str = "") -> None:
+        """Show ``problems`` (and an extra sentence ``other``, e.g. a data set that failed to load)."""
+        items = [f"<b>{html.escape(p.message)}</b> {html.escape(p.fix)}" for p in problems]
+        if other:
+            items.insert(0, f"<b>{html.escape(other)}</b>")
+        self.setText("<br>".join(f"⚠ {item}" for item in items))
+        self.setVisible(bool(items))
