@@ -132,6 +132,7 @@ def _train(args) -> int:
 
     printer = _ProgressPrinter()
     engine = Engine(exp, printer, dataset)
+    engine.prepare()  # bad settings (a GPU that isn't there, ...) raise here: exit 2
     reason = engine.run()
     if reason in ("failed", "diverged"):
         print(f"playground: {printer.failure}", file=sys.stderr)

@@ -41,6 +41,7 @@ def configure_gpus() -> list:
     """Turn on memory growth for every GPU; must run before TensorFlow touches one."""
     import tensorflow as tf
 
+    tf.get_logger().setLevel("ERROR")  # each Engine traces its own loops: retracing notes are noise
     gpus = tf.config.list_physical_devices("GPU")
     for gpu in gpus:
         try:
@@ -58,11 +59,12 @@ def choose_device(requested: str, parameters: int, batch_size: int) -> tuple[str
     """(TensorFlow device string, human name) for ``requested`` ("auto", "cpu" or "gpu")."""
     import tensorflow as tf
 
-    gpus = configure_gpus() if requested != "cpu" else []
+    gpus = configure_gpus()
     if requested == "gpu" and not gpus:
         raise PlaygroundError("Training on the GPU was asked for, but TensorFlow sees no GPU on this "
                               "machine; choose the CPU or auto.")
-    use_gpu = bool(gpus) and (requested == "gpu" or parameters * batch_size >= GPU_MIN_WORK)
+    use_gpu = bool(gpus) and requested != "cpu" and (
+        requested == "gpu" or parameters * batch_size >= GPU_MIN_WORK)
     if not use_gpu:
         return "/CPU:0", "CPU"
     details = tf.config.experimental.get_device_details(gpus[0])

@@ -1,0 +1,246 @@
+"""The Data panel: which data set, its parameters, and a preview of its points."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core import catalog
+from playground.data import FEATURES, dataset_info, list_datasets
+from playground.data.registry import MAX_IMAGE_SAMPLES, MAX_SAMPLES
+from playground.plots import DataPreview
+from playground.ui.dialogs import Dialogs
+from playground.ui.state import ExperimentState
+from playground.ui.widgets import ProblemsLabel, named, set_combo_data, set_quiet
+
+CSV = "csv"
+FEATURE_LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
+                  "sin_x1": "sin(x₁)", "sin_x2": "sin(x₂)"}
+ALL_SAMPLES = 9  # the samples spin box's "All" value for image sets (real sizes start at 10)
+
+
+class DataPanel(QWidget):
+    """Edits ``experiment.dataset`` through the state; shows load errors inline."""
+
+    def __init__(self, state: ExperimentState, dialogs: Dialogs, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state, self.dialogs = state, dialogs
+
+        self.combo = named(QComboBox(), "datasetCombo", "Data set", "The data set to learn from")
+        for info in list_datasets():
+            self.combo.addItem(info.title, info.name)
+            self.combo.setItemData(self.combo.count() - 1,
+                                   f"{info.description}\nTask: {catalog.TASK_NAMES[info.task]}.",
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.combo.insertSeparator(self.combo.count())
+        self.combo.addItem("CSV file…", CSV)
+        self.combo.setItemData(self.combo.count() - 1, dataset_info(CSV).description,
+                               Qt.ItemDataRole.ToolTipRole)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setObjectName("datasetDescription")
+
+        self.csv_button = named(QPushButton("Choose file…"), "csvFileButton", "Choose CSV file")
+        self.csv_label = QLabel()
+        self.csv_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.target_combo = named(QComboBox(), "targetCombo", "Target column",
+                                  "The column the model learns to predict")
+        self.csv_box = QWidget()
+        csv_form = QFormLayout(self.csv_box)
+        csv_form.setContentsMargins(0, 0, 0, 0)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.csv_label, 1)
+        file_row.addWidget(self.csv_button)
+        csv_form.addRow("File", file_row)
+        csv_form.addRow("Target", self.target_combo)
+
+        self.samples = named(QSpinBox(), "samplesSpin", "Samples", "How many points to generate")
+        self.samples.setSingleStep(50)
+        self.noise = named(QSpinBox(), "noiseSpin", "Noise",
+                           "Random displacement of the points, in percent (TensorFlow Playground's noise)")
+        self.noise.setRange(0, 50)
+        self.noise.setSuffix(" %")
+        self.train_share = named(QSpinBox(), "trainShareSpin", "Training share",
+                                 "The share of the data used for training; the rest is the test set")
+        self.train_share.setRange(10, 90)
+        self.train_share.setSingleStep(5)
+        self.train_share.setSuffix(" %")
+        self.seed = named(QSpinBox(), "dataSeedSpin", "Data seed",
+                          "The random seed of the generator and of the train/test split")
+        self.seed.setRange(0, 2**31 - 1)
+        for spin in (self.samples, self.noise, self.train_share, self.seed):
+            spin.setKeyboardTracking(False)
+        form = QFormLayout()
+        form.addRow("Samples", self.samples)
+        form.addRow("Noise", self.noise)
+        form.addRow("Training", self.train_share)
+        form.addRow("Seed", self.seed)
+
+        self.features_box = QGroupBox("Input features")
+        self.features_box.setToolTip("Feature crosses of the two coordinates, as in TensorFlow Playground")
+        grid = QGridLayout(self.features_box)
+        grid.setContentsMargins(6, 2, 6, 2)
+        self.feature_checks: dict[str, QCheckBox] = {}
+        for i, feature in enumerate(FEATURES):
+            check = named(QCheckBox(FEATURE_LABELS[feature]), f"feature_{feature}", f"Feature {feature}")
+            check.toggled.connect(self._features_edited)
+            grid.addWidget(check, i // 4, i % 4)
+            self.feature_checks[feature] = check
+
+        self.message = ProblemsLabel()
+        self.message.setObjectName("dataMessage")
+        self.preview = DataPreview()
+        self.preview.setMinimumHeight(140)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.description)
+        layout.addWidget(self.csv_box)
+        layout.addLayout(form)
+        layout.addWidget(self.features_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.preview, 1)
+
+        self.combo.currentIndexChanged.connect(self._dataset_chosen)
+        self.csv_button.clicked.connect(self._choose_csv)
+        self.target_combo.currentIndexChanged.connect(self._target_chosen)
+        self.samples.valueChanged.connect(self._samples_edited)
+        self.noise.valueChanged.connect(lambda v: self._edit("Change noise", "noise", float(v)))
+        self.train_share.valueChanged.connect(
+            lambda v: self._edit("Change training share", "test_fraction", round(1 - v / 100, 4)))
+        self.seed.valueChanged.connect(lambda v: self._edit("Change data seed", "seed", int(v)))
+        state.changed.connect(self.sync)
+        state.rejected.connect(self.sync)
+        state.error.connect(self._show_error)
+        self._shown_dataset = None
+        self.sync()
+
+    # -- from the state ---------------------------------------------------------------------------
+    @Slot()
+    def sync(self) -> None:
+        spec = self.state.experiment.dataset
+        info = dataset_info(spec.name)
+        ds = self.state.dataset
+        set_combo_data(self.combo, spec.name)
+        self.combo.setToolTip(self.combo.currentData(Qt.ItemDataRole.ToolTipRole))
+        text = info.description
+        if ds is not None:
+            text += (f" {catalog.TASK_NAMES[ds.task].capitalize()}: {len(ds.x_train)} training and "
+                     f"{len(ds.x_test)} test rows, {ds.input_dim} feature{'s' * (ds.input_dim != 1)}.")
+        self.description.setText(text)
+
+        self.csv_box.setVisible(spec.name == CSV)
+        if spec.name == CSV:
+            self.csv_label.setText(Path(spec.path).name if spec.path else "(none)")
+            self.csv_label.setToolTip(spec.path or "")
+            columns = [*ds.feature_names, ds.target_name] if ds is not None else []
+            was = self.target_combo.blockSignals(True)
+            self.target_combo.clear()
+            self.target_combo.addItems(columns)
+            self.target_combo.setCurrentText(spec.target or (columns[-1] if columns else ""))
+            self.target_combo.blockSignals(was)
+
+        self._sync_samples(info, spec.samples, ds)
+        self.noise.setEnabled(info.kind == "2d")
+        set_quiet(self.noise, round(spec.noise))
+        set_quiet(self.train_share, round((1 - spec.test_fraction) * 100))
+        set_quiet(self.seed, spec.seed)
+        self.features_box.setVisible(info.kind == "2d")
+        for feature, check in self.feature_checks.items():
+            set_quiet(check, feature in spec.features)
+
+        self.message.show_messages([], self.state.dataset_error)
+        if ds is not self._shown_dataset and ds is not None:
+            self._shown_dataset = ds
+            self.preview.set_dataset(ds)
+
+    def _sync_samples(self, info, samples: int | None, ds) -> None:
+        was = self.samples.blockSignals(True)
+        if info.kind == "2d":
+            self.samples.setEnabled(True)
+            self.samples.setSpecialValueText("")
+            self.samples.setRange(10, MAX_SAMPLES)
+            self.samples.setValue(samples or info.default_samples)
+        elif info.kind == "image" and info.input_dim == 784:
+            self.samples.setEnabled(True)
+            self.samples.setRange(ALL_SAMPLES, MAX_IMAGE_SAMPLES)
+            self.samples.setSpecialValueText("All")
+            self.samples.setValue(samples or ALL_SAMPLES)
+        else:  # a table of fixed size
+            rows = len(ds.x_train) + len(ds.x_test) if ds is not None else 0
+            self.samples.setEnabled(False)
+            self.samples.setSpecialValueText("")
+            self.samples.setRange(0, max(rows, 1))
+            self.samples.setValue(rows)
+        self.samples.setToolTip("How many points to generate" if info.kind == "2d" else
+                                "How many images to use (a seeded subset); All: every image"
+                                if self.samples.isEnabled() else "This data set has a fixed size")
+        self.samples.blockSignals(was)
+
+    @Slot(str)
+    def _show_error(self, text: str) -> None:
+        self.message.show_messages([], text)
+
+    # -- edits ------------------------------------------------------------------------------------
+    def _edit(self, text: str, field: str, value) -> None:
+        self.state.edit(text, lambda exp: setattr(exp.dataset, field, value), key=f"dataset.{field}")
+
+    @Slot(int)
+    def _dataset_chosen(self, index: int) -> None:
+        name = self.combo.itemData(index)
+        if name == CSV:
+            self._choose_csv()
+            return
+
+        def change(exp):
+            d = exp.dataset
+            d.name, d.samples, d.path, d.target = name, None, None, None
+            d.noise = dataset_info(name).default_noise
+        self.state.edit(f"Choose data set {self.combo.itemText(index)}", change)
+
+    @Slot()
+    def _choose_csv(self) -> None:
+        current = self.state.experiment.dataset.path or ""
+        path = self.dialogs.open_path("Import a CSV file", str(Path(current).parent) if current else "",
+                                      "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if not path:
+            self.sync()
+            return
+        self.import_csv(path)
+
+    def import_csv(self, path: str, target: str | None = None) -> bool:
+        """Use the CSV file ``path`` as the data set (``target`` defaults to its last column)."""
+        def change(exp):
+            d = exp.dataset
+            d.name, d.path, d.target, d.samples = CSV, str(path), target, None
+        return self.state.edit(f"Import {Path(path).name}", change)
+
+    @Slot(int)
+    def _target_chosen(self, index: int) -> None:
+        self._edit("Choose target column", "target", self.target_combo.itemText(index))
+
+    @Slot(int)
+    def _samples_edited(self, value: int) -> None:
+        self._edit("Change samples", "samples", None if value == ALL_SAMPLES else int(value))
+
+    @Slot()
+    def _features_edited(self) -> None:
+        features = [f for f, check in self.feature_checks.items() if check.isChecked()]
+        if not features:
+            self.sync()
+            self.message.show_messages([], "Choose at least one input feature.")
+            return
+        self._edit("Change input features", "features", features)

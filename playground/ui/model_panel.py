@@ -1,0 +1,391 @@
+"""The Model panel: the stack of Dense layers, the output layer, a live parameter count and problems."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core import catalog
+from playground.core.build import layer_table
+from playground.core.spec import LayerSpec
+from playground.ui import commands
+from playground.ui.state import ExperimentState
+from playground.ui.widgets import (
+    ProblemsLabel,
+    fill_activations,
+    fill_entries,
+    named,
+    set_combo_data,
+    set_quiet,
+    sync_tooltip,
+)
+
+REGULARIZERS = (("kernel_l1", "Kernel L1"), ("kernel_l2", "Kernel L2"),
+                ("bias_l1", "Bias L1"), ("bias_l2", "Bias L2"))
+
+
+def _small_spin(maximum: float, step: float, decimals: int) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(0.0, maximum)
+    spin.setSingleStep(step)
+    spin.setDecimals(decimals)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+class LayerRow(QWidget):
+    """One hidden layer: units, activation, and (behind "⋯") initializer, L1/L2, dropout and bias."""
+
+    edited = Signal(int, str, object)  # layer index, LayerSpec field, value
+    resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.index = 0
+        self.handle = QLabel("⠿")
+        self.handle.setToolTip("Drag to reorder")
+        self.title = QLabel()
+        self.title.setMinimumWidth(58)
+        self.units = named(QSpinBox(), "unitsSpin", "Units", "Number of units (neurons) in this layer")
+        self.units.setRange(1, 8192)
+        self.units.setKeyboardTracking(False)
+        self.activation = named(QComboBox(), "activationCombo", "Activation")
+        fill_activations(self.activation)
+        self.activation.setIconSize(QSize(28, 18))
+        self.activation.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.activation.setMinimumContentsLength(7)
+        self.more = named(QToolButton(), "optionsButton", "More options",
+                          "Initializer, L1/L2 regularization, dropout and bias")
+        self.more.setText("⋯")
+        self.more.setCheckable(True)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.handle)
+        top.addWidget(self.title)
+        top.addWidget(self.units)
+        top.addWidget(self.activation, 1)
+        top.addWidget(self.more)
+
+        self.details = QWidget()
+        form = QFormLayout(self.details)
+        form.setContentsMargins(18, 0, 0, 4)
+        self.initializer = named(QComboBox(), "initializerCombo", "Kernel initializer")
+        fill_entries(self.initializer, catalog.INITIALIZERS)
+        form.addRow("Initializer", self.initializer)
+        self.regularizers: dict[str, QDoubleSpinBox] = {}
+        for field, label in REGULARIZERS:
+            spin = named(_small_spin(10.0, 0.001, 5), f"{field}Spin", label,
+                         f"{label} regularization factor (0: off); adds it times "
+                         f"{'Σ|w|' if field.endswith('l1') else 'Σw²'} to the loss")
+            form.addRow(label, spin)
+            self.regularizers[field] = spin
+        self.dropout = named(_small_spin(0.95, 0.05, 2), "dropoutSpin", "Dropout",
+                             "Share of this layer's outputs set to zero at random while training")
+        form.addRow("Dropout", self.dropout)
+        self.bias = named(QCheckBox("Use bias"), "biasCheck", "Use bias", "Add a trainable bias b to x·W")
+        form.addRow("", self.bias)
+        self.details.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+
+        self.units.valueChanged.connect(lambda v: self.edited.emit(self.index, "units", int(v)))
+        self.activation.currentIndexChanged.connect(
+            lambda i: self.edited.emit(self.index, "activation", self.activation.itemData(i)))
+        self.initializer.currentIndexChanged.connect(
+            lambda i: self.edited.emit(self.index, "kernel_initializer", self.initializer.itemData(i)))
+        for field, spin in self.regularizers.items():
+            spin.valueChanged.connect(lambda v, f=field: self.edited.emit(self.index, f, float(v)))
+        self.dropout.valueChanged.connect(lambda v: self.edited.emit(self.index, "dropout", float(v)))
+        self.bias.toggled.connect(lambda on: self.edited.emit(self.index, "use_bias", bool(on)))
+        self.more.toggled.connect(self._toggle_details)
+
+    def set_layer(self, index: int, layer: LayerSpec) -> None:
+        """Show ``layer`` (the ``index``-th hidden layer) without emitting edits."""
+        self.index = index
+        self.title.setText(f"Hidden {index + 1}")
+        self.setAccessibleName(f"Hidden layer {index + 1}")
+        set_quiet(self.units, layer.units)
+        set_combo_data(self.activation, layer.activation)
+        sync_tooltip(self.activation)
+        set_combo_data(self.initializer, layer.kernel_initializer)
+        sync_tooltip(self.initializer)
+        for field, spin in self.regularizers.items():
+            set_quiet(spin, getattr(layer, field))
+        set_quiet(self.dropout, layer.dropout)
+        set_quiet(self.bias, layer.use_bias)
+        extras = sum(1 for f, _ in REGULARIZERS if getattr(layer, f)) + (layer.dropout > 0) + (not layer.use_bias)
+        self.more.setText(f"⋯{extras}" if extras else "⋯")
+
+    @Slot(bool)
+    def _toggle_details(self, on: bool) -> None:
+        self.details.setVisible(on)
+        self.resized.emit()
+
+
+class LayerList(QListWidget):
+    """The hidden layers; drag and drop asks for a move instead of moving items itself."""
+
+    moveRequested = Signal(int, int)  # source row, target row
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def drop_target(self, event: QDropEvent) -> int:
+        """The row the dragged layer should end up at."""
+        index = self.indexAt(event.position().toPoint())
+        if not index.isValid():
+            return self.count() - 1
+        row = index.row()
+        rect = self.visualRect(index)
+        below = event.position().y() > rect.center().y()
+        target = row + 1 if below else row
+        return target - 1 if target > self.currentRow() else target
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        source = self.currentRow()
+        if event.source() is not self or source < 0:
+            event.ignore()
+            return
+        target = self.drop_target(event)
+        event.setDropAction(Qt.DropAction.IgnoreAction)  # the state moves it; Qt must not remove rows
+        event.accept()
+        if target != source:
+            self.moveRequested.emit(source, target)
+
+
+class ModelPanel(QWidget):
+    """Edits ``experiment.model`` through the state."""
+
+    def __init__(self, state: ExperimentState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.normalize = named(QCheckBox("Normalize inputs"), "normalizeCheck", "Normalize inputs",
+                               "A Normalization layer first, adapted to the training data: each feature "
+                               "is shifted and scaled to mean 0 and variance 1")
+        self.inputs = QLabel()
+        self.inputs.setObjectName("inputLabel")
+        self.list = named(LayerList(), "layerList", "Hidden layers",
+                          "The hidden Dense layers, input side first; drag to reorder")
+        self.list.setMinimumHeight(110)
+        self.add = named(QPushButton("Add"), "addLayerButton", "Add layer",
+                         "Add a hidden layer after the selected one")
+        self.remove = named(QPushButton("Remove"), "removeLayerButton", "Remove layer",
+                            "Remove the selected hidden layer")
+        self.duplicate = named(QPushButton("Duplicate"), "duplicateLayerButton", "Duplicate layer",
+                               "Copy the selected hidden layer")
+        self.up = named(QToolButton(), "moveUpButton", "Move layer up", "Move the selected layer up")
+        self.up.setArrowType(Qt.ArrowType.UpArrow)
+        self.down = named(QToolButton(), "moveDownButton", "Move layer down", "Move the selected layer down")
+        self.down.setArrowType(Qt.ArrowType.DownArrow)
+        buttons = QHBoxLayout()
+        for button in (self.add, self.remove, self.duplicate):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.up)
+        buttons.addWidget(self.down)
+
+        self.output_frame = QFrame()
+        self.output_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        self.output_units = QLabel()
+        self.output_units.setObjectName("outputUnitsLabel")
+        self.output_activation = named(QComboBox(), "outputActivationCombo", "Output activation")
+        fill_activations(self.output_activation, auto_text="Auto")
+        self.output_activation.setIconSize(QSize(28, 18))
+        self.output_activation.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.output_activation.setMinimumContentsLength(9)
+        out_row = QHBoxLayout(self.output_frame)
+        out_row.setContentsMargins(6, 3, 6, 3)
+        out_row.addWidget(QLabel("Output"))
+        out_row.addWidget(self.output_units)
+        out_row.addWidget(self.output_activation, 1)
+
+        self.summary = named(QTableWidget(0, 3), "summaryTable", "Model summary",
+                             "The layers Keras builds, with their parameter counts (like model.summary())")
+        self.summary.setHorizontalHeaderLabels(["Layer (type)", "Output", "Param #"])
+        self.summary.verticalHeader().hide()
+        self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.summary.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.summary.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.summary.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.total = QLabel()
+        self.total.setObjectName("totalParamsLabel")
+        self.problems = ProblemsLabel()
+        self.problems.setObjectName("modelProblems")
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.inputs, 1)
+        top.addWidget(self.normalize)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 3)
+        layout.addLayout(buttons)
+        layout.addWidget(self.output_frame)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.summary, 2)
+        layout.addWidget(self.total)
+
+        self.normalize.toggled.connect(self._normalize_toggled)
+        self.add.clicked.connect(self._add)
+        self.remove.clicked.connect(self._remove)
+        self.duplicate.clicked.connect(self._duplicate)
+        self.up.clicked.connect(lambda: self._move_selected(-1))
+        self.down.clicked.connect(lambda: self._move_selected(+1))
+        self.list.moveRequested.connect(self.move_layer)
+        self.list.currentRowChanged.connect(self._update_buttons)
+        self.output_activation.currentIndexChanged.connect(self._output_activation_chosen)
+        state.changed.connect(self.sync)
+        state.rejected.connect(self.sync)
+        self._select_after: int | None = None
+        self.sync()
+
+    # -- from the state ---------------------------------------------------------------------------
+    def rows(self) -> list[LayerRow]:
+        return [self.list.itemWidget(self.list.item(i)) for i in range(self.list.count())]
+
+    @Slot()
+    def sync(self) -> None:
+        exp, ds = self.state.experiment, self.state.dataset
+        layers = exp.model.layers
+        while self.list.count() > len(layers):
+            self.list.takeItem(self.list.count() - 1)
+        while self.list.count() < len(layers):
+            item = QListWidgetItem(self.list)
+            row = LayerRow()
+            row.edited.connect(self._layer_edited)
+            row.resized.connect(self._update_sizes)
+            self.list.setItemWidget(item, row)
+        for i, (row, layer) in enumerate(zip(self.rows(), layers)):
+            row.set_layer(i, layer)
+        self._update_sizes()
+        if self._select_after is not None:
+            self.list.setCurrentRow(min(self._select_after, len(layers) - 1))
+            self._select_after = None
+
+        set_quiet(self.normalize, exp.model.normalize)
+        task = ds.task if ds is not None else ""
+        units = ds.output_units if ds is not None else 0
+        self.inputs.setText(f"Input: {ds.input_dim} feature{'s' * (ds.input_dim != 1)}" if ds else "Input: —")
+        self.output_units.setText(f"{units} unit{'s' * (units != 1)}" if ds else "—")
+        self.output_units.setToolTip("Fixed by the data set: one unit per class for multi-class "
+                                     "classification, else one")
+        auto = catalog.ACTIVATIONS[catalog.default_output_activation(task)].name if task else "—"
+        self.output_activation.setItemText(0, f"Auto ({auto})")
+        set_combo_data(self.output_activation, exp.model.output_activation)
+        sync_tooltip(self.output_activation)
+        self._fill_summary()
+        self.problems.show_messages(self.state.problems())
+        self._update_buttons()
+
+    def _fill_summary(self) -> None:
+        ds = self.state.dataset
+        rows = [] if ds is None else layer_table(self.state.experiment, ds.input_dim, ds.output_units, ds.task)
+        self.summary.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            name = f"{row.name} ({row.kind})" + (f" {row.activation}" if row.activation else "")
+            for col, text in enumerate((name, f"(None, {row.output_units})", f"{row.parameters:,}")):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.summary.setItem(i, col, item)
+        trainable = sum(r.parameters for r in rows if r.trainable)
+        fixed = sum(r.parameters for r in rows if not r.trainable)
+        self.total.setText(f"Total params: <b>{trainable + fixed:,}</b> (trainable {trainable:,}, "
+                           f"non-trainable {fixed:,})")
+
+    @Slot()
+    def _update_sizes(self) -> None:
+        for i, row in enumerate(self.rows()):
+            self.list.item(i).setSizeHint(row.sizeHint())
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        count, current = self.list.count(), self.list.currentRow()
+        self.add.setEnabled(count < commands.MAX_LAYERS)
+        self.duplicate.setEnabled(0 <= current and count < commands.MAX_LAYERS)
+        self.remove.setEnabled(count > 0)
+        self.up.setEnabled(current > 0)
+        self.down.setEnabled(0 <= current < count - 1)
+
+    # -- edits ------------------------------------------------------------------------------------
+    def _selected(self) -> int:
+        """The selected layer, else the last one."""
+        current = self.list.currentRow()
+        return current if current >= 0 else self.list.count() - 1
+
+    @Slot()
+    def _add(self) -> None:
+        index = self._selected() + 1
+        self._select_after = index
+        self.state.edit("Add layer", lambda exp: commands.add_layer(exp, index))
+
+    @Slot()
+    def _remove(self) -> None:
+        index = self._selected()
+        self._select_after = max(index - 1, 0)
+        self.state.edit(f"Remove hidden layer {index + 1}", lambda exp: commands.remove_layer(exp, index))
+
+    @Slot()
+    def _duplicate(self) -> None:
+        index = self._selected()
+        self._select_after = index + 1
+        self.state.edit(f"Duplicate hidden layer {index + 1}", lambda exp: commands.duplicate_layer(exp, index))
+
+    def _move_selected(self, delta: int) -> None:
+        index = self.list.currentRow()
+        self.move_layer(index, index + delta)
+
+    @Slot(int, int)
+    def move_layer(self, source: int, target: int) -> None:
+        self._select_after = target
+        self.state.edit(f"Move hidden layer {source + 1}", lambda exp: commands.move_layer(exp, source, target))
+
+    @Slot(int, str, object)
+    def _layer_edited(self, index: int, field: str, value) -> None:
+        self.list.setCurrentRow(index)
+        label = field.replace("kernel_", "").replace("_", " ")
+        self.state.edit(f"Change {label} of hidden layer {index + 1}",
+                        lambda exp: commands.set_layer(exp, index, field, value), key=f"layer.{index}.{field}")
+
+    @Slot(bool)
+    def _normalize_toggled(self, on: bool) -> None:
+        self.state.edit("Normalize inputs" if on else "Don't normalize inputs",
+                        lambda exp: setattr(exp.model, "normalize", on))
+
+    @Slot(int)
+    def _output_activation_chosen(self, index: int) -> None:
+        value = self.output_activation.itemData(index)
+        self.state.edit("Change output activation", lambda exp: setattr(exp.model, "output_activation", value))
