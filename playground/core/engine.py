@@ -55,8 +55,11 @@ def configure_gpus() -> list:
 GPU_MIN_WORK = 2_000_000  # parameters x batch size
 
 
-def choose_device(requested: str, parameters: int, batch_size: int) -> tuple[str, str]:
-    """(TensorFlow device string, human name) for ``requested`` ("auto", "cpu" or "gpu")."""
+def choose_device(requested: str, parameters: int, batch_size: int) -> tuple[tuple[str, ...], str]:
+    """(TensorFlow devices to train on, a human name) for ``requested`` ("auto", "cpu" or "gpu").
+
+    Several GPUs give several devices: the engine then trains with ``MirroredStrategy``.
+    """
     import tensorflow as tf
 
     gpus = configure_gpus()
@@ -66,16 +69,20 @@ def choose_device(requested: str, parameters: int, batch_size: int) -> tuple[str
     use_gpu = bool(gpus) and requested != "cpu" and (
         requested == "gpu" or parameters * batch_size >= GPU_MIN_WORK)
     if not use_gpu:
-        return "/CPU:0", "CPU"
-    details = tf.config.experimental.get_device_details(gpus[0])
-    return "/GPU:0", f"GPU:0 ({details.get('device_name', 'GPU')})"
+        return ("/CPU:0",), "CPU"
+    name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
+    devices = tuple(f"/GPU:{i}" for i in range(len(gpus)))
+    return devices, f"GPU:0 ({name})" if len(gpus) == 1 else f"{len(gpus)} GPUs ({name}), mirrored"
 
 
 class Engine:
     """Trains one experiment; keeps the model, the epoch count and the history between runs."""
 
-    def __init__(self, experiment: Experiment, listener: Listener | None = None, dataset=None):
+    def __init__(self, experiment: Experiment, listener: Listener | None = None, dataset=None,
+                 devices: tuple[str, ...] | None = None):
+        """``devices`` overrides the experiment's device choice, e.g. two logical CPUs in tests."""
         self.experiment = experiment
+        self._devices = devices
         self.listener: Listener = listener or (lambda event: None)
         self.dataset = dataset
         self.model = None
@@ -163,10 +170,17 @@ class Engine:
         ds = self.dataset
         params = sum(r.parameters for r in layer_table(exp, ds.input_dim, ds.output_units, ds.task)
                      if r.trainable)
-        self._tf_device, self.device = choose_device(exp.training.device, params,
-                                                     exp.training.batch_size)
+        if self._devices:
+            devices, self.device = self._devices, ", ".join(self._devices)
+        else:
+            devices, self.device = choose_device(exp.training.device, params, exp.training.batch_size)
+        self._tf_device = devices[0]
+        self._strategy = tf.distribute.MirroredStrategy(list(devices)) if len(devices) > 1 else None
+        if self._strategy is not None:
+            self.jit = False  # XLA does not compile cross-replica steps
         self.parameters = params
-        with tf.device(self._tf_device):
+        scope = self._strategy.scope() if self._strategy else tf.device(self._tf_device)
+        with scope:
             self.model = build_model(exp, ds, self._seed_offset)
             y_train = loss_targets(exp, ds.task, ds.y_train, ds.num_classes)
             y_test = loss_targets(exp, ds.task, ds.y_test, ds.num_classes)
@@ -208,15 +222,36 @@ class Engine:
         seed = self.experiment.training.seed + 7919 * self._seed_offset
 
         def perm_for(epoch):
-            # argsort of uniform keys: a seeded shuffle that XLA can compile (RandomShuffle can't).
-            keys = tf.random.stateless_uniform(
-                [n], seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(epoch, tf.int64)]))
-            return tf.argsort(keys, stable=True)
+            # A seeded shuffle from an integer hash of (seed, epoch, index): unlike TensorFlow's random
+            # ops it gives the same order with and without XLA, so runs repeat on every device. The
+            # keys are 24-bit (exact in float32, which XLA sorts fast); ties keep index order.
+            bits = tf.bitwise
+            h = (tf.range(n, dtype=tf.int64) * 0x9E3779B1 + tf.cast(epoch, tf.int64) * 0x85EBCA77
+                 + seed * 0xC2B2AE3D)
+            for shift, factor in ((16, 0x7FEB352D), (15, 0x846CA68B), (16, 1)):
+                h = bits.bitwise_and(bits.bitwise_xor(h, bits.right_shift(h, shift)) * factor, 0xFFFFFFFF)
+            return tf.argsort(tf.cast(bits.right_shift(h, 8), tf.float32), stable=True)
+
+        strategy = self._strategy
 
         def step(perm, start, size):
             idx = tf.slice(perm, [start], [size])
-            logs = model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
-            return logs["loss"]
+            batch = (tf.gather(x, idx), tf.gather(y, idx))
+            if strategy is None:
+                return model.train_step(batch)["loss"]
+            return strategy.reduce("MEAN", strategy.run(model.train_step, args=(split(batch, size),))["loss"],
+                                   axis=None)
+
+        def split(batch, size):
+            """One slice of the batch per replica (a batch smaller than the replica count goes whole
+            to each: Keras scales each replica's loss by 1/replicas, so the update is the same)."""
+            replicas = strategy.num_replicas_in_sync
+            if size < replicas:
+                return strategy.experimental_distribute_values_from_function(lambda ctx: batch)
+            sizes = [size // replicas + (1 if i < size % replicas else 0) for i in range(replicas)]
+            parts = [tf.split(t, sizes) for t in batch]
+            return strategy.experimental_distribute_values_from_function(
+                lambda ctx: tuple(p[ctx.replica_id_in_sync_group] for p in parts))
 
         def test_metrics():
             y_pred = model(self._xt, training=False)
@@ -237,11 +272,13 @@ class Engine:
             out = tf.zeros([MAX_CHUNK_EPOCHS, 4])
             i = tf.constant(0)
             while i < count:
+                tf.autograph.experimental.set_loop_options(parallel_iterations=1)
                 for m in model.metrics:
                     m.reset_state()
                 perm = perm_for(epoch0 + tf.cast(i, tf.int64))
                 b = tf.constant(0)
                 while b < full:
+                    tf.autograph.experimental.set_loop_options(parallel_iterations=1)
                     step(perm, b * bs, bs)
                     b += 1
                 if rem:
@@ -255,6 +292,7 @@ class Engine:
             loss = tf.constant(0.0)
             b = b0
             while b < b0 + count:
+                tf.autograph.experimental.set_loop_options(parallel_iterations=1)
                 if rem:
                     loss = tf.cond(b < full, lambda: step(perm, b * bs, bs),
                                    lambda: step(perm, full * bs, rem))

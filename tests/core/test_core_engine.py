@@ -236,3 +236,35 @@ def test_incompatible_choice_fails_before_training():
     assert Engine(exp, rec).run() == "failed"
     assert "Softmax" in rec.of(ev.Failed)[0].message
     assert not rec.of(ev.Metrics)
+
+
+MIRRORED = """
+import json, tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from playground.core.spec import Experiment
+from playground.core.engine import Engine
+exp = Experiment()
+exp.dataset.samples = 200
+exp.training.epochs = 3
+exp.training.batch_size = 20
+exp.training.learning_rate = 0.03
+mirrored = Engine(exp, devices=("/CPU:0", "/CPU:1"))
+single = Engine(exp.model_copy(deep=True), devices=("/CPU:0",))
+print(json.dumps([mirrored.run(), mirrored.device, mirrored.history, single.run(), single.history]))
+"""
+
+
+def test_mirrored_strategy_over_two_logical_cpus_trains_like_one_device():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, "-c", MIRRORED], capture_output=True, text=True, env=env,
+                         timeout=300, check=True)
+    reason, device, mirrored, single_reason, single = json.loads(out.stdout.strip().splitlines()[-1])
+    assert reason == single_reason == "finished" and device == "/CPU:0, /CPU:1"
+    # Each replica takes half of every batch; the all-reduced update equals the single-device one.
+    np.testing.assert_allclose(mirrored["loss"], single["loss"], rtol=1e-4)
