@@ -99,3 +99,24 @@ def test_inspect_an_experiment_and_refuse_other_files(tmp_path):
 def test_usage_errors_exit_2():
     result = run("train")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_train_on_a_csv_file(tmp_path):
+    """A user's own CSV: export iris, describe it in an experiment, train it from the command line."""
+    assert run("datasets", "--export", "iris", tmp_path / "flowers.csv").returncode == 0
+    exp = Experiment(name="flowers")
+    exp.dataset.name = "csv"
+    exp.dataset.path = str(tmp_path / "flowers.csv")
+    exp.dataset.target = "species"
+    exp.model.normalize = True
+    exp.training.epochs = 60
+    exp.save(tmp_path / "flowers.json")
+    result = run("train", tmp_path / "flowers.json", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["test_accuracy"] >= 0.8
+    broken = tmp_path / "broken.csv"
+    broken.write_text("a,b,species\n1,2,x\n3,oops,y\n")
+    exp.dataset.path = str(broken)
+    exp.save(tmp_path / "broken.json")
+    refused = run("train", tmp_path / "broken.json", "--out", tmp_path / "out2")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
