@@ -1,0 +1,120 @@
+"""CurvesView: loss and metric curves from Metrics events."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from playground import plots
+from playground.core import events
+from playground.plots.curves import CurvesView, smooth
+
+
+@pytest.fixture
+def view(qtbot):
+    plots.configure()
+    widget = CurvesView()
+    qtbot.addWidget(widget)
+    widget.resize(500, 500)
+    widget.show()
+    return widget
+
+
+def metrics(first, last, metric="accuracy", offset=0.0):
+    e = np.arange(first, last + 1, dtype=np.float64)
+    return events.Metrics(last, first, {"loss": 1 / e + offset, metric: e / (e + 10), "test_loss": 1.2 / e + offset,
+                                        f"test_{metric}": e / (e + 15)})
+
+
+def test_curves_gain_the_points_added(view):
+    view.add(metrics(1, 1200))  # one event, many epochs
+    view.add(metrics(1201, 1210))
+    view.refresh()
+    x, y = view.series("loss", "train")
+    assert np.array_equal(x, np.arange(1, 1211))
+    np.testing.assert_allclose(y, 1 / x)
+    x, y = view.series("accuracy", "test")
+    np.testing.assert_allclose(y, x / (x + 15))
+    line = view.line("loss", "test")
+    np.testing.assert_allclose(line.yData, 1.2 / x)
+    assert not view.loss_plot.hint.item.isVisible()
+
+
+def test_a_new_run_replaces_the_old_epochs(view):
+    view.add(metrics(1, 50))
+    view.add(metrics(1, 20, offset=1.0))
+    view.refresh()
+    x, y = view.series("loss", "train")
+    assert len(x) == 20
+    np.testing.assert_allclose(y, 1 / x + 1.0)
+
+
+def test_smoothing_draws_the_moving_average_over_faint_raw_data(view):
+    view.add(metrics(1, 300))
+    view.refresh()
+    raw = view.series("loss", "train")[1]
+    view.smooth_check.setChecked(True)
+    line = view.line("loss", "train")
+    assert view.smooth_slider.isEnabled()
+    np.testing.assert_allclose(line.yData, smooth(raw, 0.6))
+    assert not np.allclose(line.yData, raw)
+    view.smooth_slider.setValue(90)
+    np.testing.assert_allclose(line.yData, smooth(raw, 0.9))
+    view.smooth_check.setChecked(False)
+    np.testing.assert_allclose(line.yData, raw)
+
+
+def test_smooth_matches_tensorboards_loop():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=200)
+    y[50] = np.nan
+    expected, last, count = [], 0.0, 0
+    for v in y:
+        if not np.isfinite(v):
+            expected.append(v)
+            continue
+        last = last * 0.8 + 0.2 * v
+        count += 1
+        expected.append(last / (1 - 0.8 ** count))
+    np.testing.assert_allclose(smooth(y, 0.8), expected)
+
+
+def test_log_scale_puts_the_loss_on_a_log_axis(view):
+    view.add(metrics(1, 100))
+    view.refresh()
+    view.log_check.setChecked(True)
+    assert view.loss_plot.getPlotItem().getAxis("left").logMode
+    _, shown = view.line("loss", "train").getData()
+    np.testing.assert_allclose(np.nanmax(shown), np.log10(1.0))
+    assert np.nanmin(shown) < -1.9  # log10(1 / 100)
+    view.log_check.setChecked(False)
+    assert not view.loss_plot.getPlotItem().getAxis("left").logMode
+
+
+def test_mean_absolute_error_for_regression(view):
+    view.add(metrics(1, 10))
+    view.set_metric("mae")
+    assert len(view.series("loss", "train")[0]) == 0  # another task: the old curves go
+    assert view.metric_plot.getPlotItem().titleLabel.text == "Mean absolute error"
+    view.add(metrics(1, 10, metric="mae"))
+    view.refresh()
+    x, y = view.series("mae", "train")
+    np.testing.assert_allclose(y, x / (x + 10))
+
+
+def test_hover_marks_the_epoch_and_labels_its_values(view):
+    view.add(metrics(1, 100))
+    view.refresh()
+    item = view.loss_plot.getPlotItem()
+    item.getViewBox().setRange(xRange=(1, 100), yRange=(0, 1), padding=0)
+    scene_pos = item.getViewBox().mapViewToScene(QPointF(40.2, 0.5))
+    view.loss_plot.scene().sigMouseMoved.emit(scene_pos)
+    marker, label = view._hover["accuracy"]
+    assert marker.isVisible() and marker.value() == 40
+    assert "epoch 40" in label.toPlainText() and f"train {40 / 50:.4g}" in label.toPlainText()
+
+
+def test_clear_empties_the_plots(view):
+    view.add(metrics(1, 10))
+    view.refresh()
+    view.clear()
+    assert len(view.series("loss", "train")[0]) == 0
+    assert view.loss_plot.hint.item.isVisible()
