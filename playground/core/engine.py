@@ -31,6 +31,8 @@ Listener = Callable[[ev.Event], None]
 TARGET_EVENT_INTERVAL = 1 / 30  # seconds of training per chunk
 WEIGHTS_INTERVAL = 0.1  # histogram snapshots at most this often
 BOUNDARY_INTERVAL = 1 / 20
+PREDICTIONS_INTERVAL = 0.5  # a confusion matrix needs a forward pass over (up to) MAX_PREDICTIONS samples
+SLOW_EPOCH = 0.25  # seconds: an epoch slower than this is split into batch chunks even if that compiles
 GRID = 100
 BINS = 30
 MAX_PREDICTIONS = 5000
@@ -100,8 +102,11 @@ class Engine:
         self._running = False
         self._epoch_seconds = 0.0  # the last chunk's time per epoch
         self._last_epochs = 1
+        self._last_batches = 1
         self._last_weights = 0.0
         self._last_boundary = 0.0
+        self._last_predictions = 0.0
+        self._batches_compiled = False
         self._seconds = 0.0
 
     # -- controls (any thread) ----------------------------------------------------------------
@@ -204,6 +209,8 @@ class Engine:
             self._test_metric = make_metric(exp, ds.task)
             self._test_metric.update_state(self._yt[:1], self.model(self._xt[:1]))
             self._test_metric.reset_state()
+            self._perm = tf.Variable(tf.zeros([int(ds.x_train.shape[0])], tf.int32), trainable=False)
+            self._x_pred = self._xt[:MAX_PREDICTIONS]
         n = int(ds.x_train.shape[0])
         bs = min(exp.training.batch_size, n)
         self._n, self._bs = n, bs
@@ -287,8 +294,11 @@ class Engine:
                 i += 1
             return out
 
-        def train_batches(epoch, b0, count):
-            perm = perm_for(epoch)
+        def shuffle(epoch):
+            self._perm.assign(perm_for(epoch))
+
+        def train_batches(b0, count):
+            perm = self._perm  # this epoch's order, set once by shuffle() at its first batch
             loss = tf.constant(0.0)
             b = b0
             while b < b0 + count:
@@ -307,9 +317,10 @@ class Engine:
         self._metric_name = "mae" if self.dataset.task == "regression" else "accuracy"
         self._train_epochs = tf.function(train_epochs, jit_compile=jit, reduce_retracing=True)
         self._train_batches = tf.function(train_batches, jit_compile=jit, reduce_retracing=True)
+        self._shuffle = tf.function(shuffle)
         self._epoch_figures = tf.function(epoch_figures)
         self._grid_output = tf.function(grid_output, jit_compile=jit) if self.dataset.is_2d else None
-        self._predict_test = tf.function(lambda: model(self._xt, training=False))
+        self._predict_test = tf.function(lambda: model(self._x_pred, training=False))
 
     def _compile(self) -> None:
         """Trace and compile the loops now (zero iterations), so a run's first chunk trains at speed."""
@@ -319,7 +330,8 @@ class Engine:
             zero, epoch = tf.constant(0, tf.int32), tf.constant(self.epoch, tf.int64)
             self._call("_train_epochs", epoch, zero)
             if self._epoch_seconds_guess() > TARGET_EVENT_INTERVAL:
-                self._call("_train_batches", epoch, zero, zero)
+                self._call("_train_batches", zero, zero)
+                self._batches_compiled = True
 
     def _epoch_seconds_guess(self) -> float:
         """A rough a-priori epoch time (1 GFLOP/s of useful work), to decide which loop to compile."""
@@ -403,19 +415,29 @@ class Engine:
     def _chunk_size(self, target: int) -> tuple[int, int]:
         """(whole epochs, batches) for the next chunk, aiming at TARGET_EVENT_INTERVAL of work."""
         if self.batch:  # finish the epoch under way first
-            per_batch = self._epoch_seconds / self.batches_per_epoch if self._epoch_seconds else 0
-            left = self.batches_per_epoch - self.batch
-            want = left if per_batch == 0 else max(1, int(TARGET_EVENT_INTERVAL / per_batch))
-            return 0, min(left, want)
+            return 0, self._batch_chunk(self.batches_per_epoch - self.batch)
         if self._epoch_seconds == 0:
             return 1, 0
-        if self._epoch_seconds > TARGET_EVENT_INTERVAL * 1.5:
-            per_batch = self._epoch_seconds / self.batches_per_epoch
-            return 0, min(self.batches_per_epoch, max(1, int(TARGET_EVENT_INTERVAL / per_batch)))
+        # Batch chunks only where the batch loop is compiled already, or epochs are so slow that its
+        # one-off compile is worth it (a first epoch can look slow just from warming up).
+        slow = self._epoch_seconds > (TARGET_EVENT_INTERVAL * 1.5 if self._batches_compiled else SLOW_EPOCH)
+        if slow:
+            self._batches_compiled = True
+            return 0, self._batch_chunk(self.batches_per_epoch)
         # Small chunks overstate the time per epoch (a fixed cost per call): grow at most 4x a chunk.
         epochs = max(1, min(int(TARGET_EVENT_INTERVAL / self._epoch_seconds), 4 * self._last_epochs))
         self._last_epochs = min(epochs, target - self.epoch, MAX_CHUNK_EPOCHS)
         return self._last_epochs, 0
+
+    def _batch_chunk(self, left: int) -> int:
+        """Batches for the next chunk: aim at the interval, growing at most 4x (fixed costs per call
+        make small chunks look slow per batch)."""
+        if not self._epoch_seconds:
+            return left
+        per_batch = self._epoch_seconds / self.batches_per_epoch
+        want = max(1, min(int(TARGET_EVENT_INTERVAL / per_batch), 4 * self._last_batches))
+        self._last_batches = min(left, want)
+        return self._last_batches
 
     def _do_chunk(self, epochs: int, batches: int) -> str:
         """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
@@ -434,10 +456,11 @@ class Engine:
                 else:
                     if self.batch == 0:
                         self.model.reset_metrics()
+                        self._shuffle(tf.constant(self.epoch, tf.int64))
                     left = self.batches_per_epoch - self.batch
                     batches = min(batches, left)
-                    last = self._call("_train_batches", tf.constant(self.epoch, tf.int64),
-                                      tf.constant(self.batch, tf.int32), tf.constant(batches, tf.int32))
+                    last = self._call("_train_batches", tf.constant(self.batch, tf.int32),
+                                      tf.constant(batches, tf.int32))
                     figures = None
                     if batches == left:
                         figures = self._epoch_figures().numpy()[None, :]
@@ -505,8 +528,9 @@ class Engine:
         if force or now - self._last_weights >= WEIGHTS_INTERVAL:
             self._last_weights = now
             self.listener(ev.Weights(self.epoch, self.layer_weights()))
-            if not self.dataset.is_2d:
-                self.listener(self.predictions())
+        if not self.dataset.is_2d and (force or now - self._last_predictions >= PREDICTIONS_INTERVAL):
+            self._last_predictions = now
+            self.listener(self.predictions())
         if self._grid_output is not None and (force or now - self._last_boundary >= BOUNDARY_INTERVAL):
             self._last_boundary = now
             self.listener(self.boundary())
@@ -547,7 +571,7 @@ class Engine:
         return ev.Boundary(self.epoch, self._grid_xs, self._grid_ys, out.reshape(GRID, GRID, -1))
 
     def predictions(self) -> ev.Predictions:
-        out = self._probabilities(self._predict_test().numpy())[:MAX_PREDICTIONS]
+        out = self._probabilities(self._predict_test().numpy())
         if self.dataset.task == "binary":
             pred = (out[:, 0] > 0.5).astype(np.int32)
         elif self.dataset.task == "multiclass":
