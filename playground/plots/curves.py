@@ -5,7 +5,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
-from scipy.signal import lfilter
 
 from playground.core import events
 from playground.plots.style import TEST, TRAIN, make_plot
@@ -22,6 +21,8 @@ def smooth(y: np.ndarray, weight: float) -> np.ndarray:
     values = out[finite]
     if weight <= 0 or values.size == 0:
         return out
+    from scipy.signal import lfilter  # imported on first use: scipy.signal costs ~1.5 s of start-up
+
     average = lfilter([1.0 - weight], [1.0, -weight], values)
     debias = np.ones(values.size)
     early = min(values.size, int(np.ceil(np.log(1e-17) / np.log(weight))))  # later, weight ** t is below 1e-17
