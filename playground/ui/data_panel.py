@@ -24,7 +24,7 @@ from playground.data.registry import MAX_IMAGE_SAMPLES, MAX_SAMPLES
 from playground.plots import DataPreview
 from playground.ui.dialogs import Dialogs
 from playground.ui.state import ExperimentState
-from playground.ui.widgets import ProblemsLabel, named, set_combo_data, set_quiet
+from playground.ui.widgets import ProblemsLabel, named, set_combo_data, set_quiet, undo_passes_through
 
 CSV = "csv"
 FEATURE_LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
@@ -83,6 +83,7 @@ class DataPanel(QWidget):
         self.seed.setRange(0, 2**31 - 1)
         for spin in (self.samples, self.noise, self.train_share, self.seed):
             spin.setKeyboardTracking(False)
+        undo_passes_through(self.samples, self.noise, self.train_share, self.seed)
         form = QFormLayout()
         form.addRow("Samples", self.samples)
         form.addRow("Noise", self.noise)

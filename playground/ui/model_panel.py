@@ -38,6 +38,7 @@ from playground.ui.widgets import (
     set_combo_data,
     set_quiet,
     sync_tooltip,
+    undo_passes_through,
 )
 
 REGULARIZERS = (("kernel_l1", "Kernel L1"), ("kernel_l2", "Kernel L2"),
@@ -104,6 +105,7 @@ class LayerRow(QWidget):
                              "Share of this layer's outputs set to zero at random while training")
         form.addRow("Dropout", self.dropout)
         self.bias = named(QCheckBox("Use bias"), "biasCheck", "Use bias", "Add a trainable bias b to x·W")
+        undo_passes_through(self.units, self.dropout, *self.regularizers.values())
         form.addRow("", self.bias)
         self.details.hide()
 

@@ -35,7 +35,8 @@ class ExperimentState(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.path: Path | None = None
-        self.guard: Callable[[], bool] = lambda: True  # asked before an edit applies; False cancels it
+        # Asked (before, after) ahead of every edit; False cancels it (the window asks to stop training).
+        self.guard: Callable[[Experiment, Experiment], bool] = lambda before, after: True
         self._cache: OrderedDict[str, Dataset] = OrderedDict()
         self._experiment = Experiment()
         self.dataset: Dataset | None = self.load_dataset(self._experiment.dataset)
@@ -58,7 +59,7 @@ class ExperimentState(QObject):
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path else f"{self._experiment.name}.json"
+        return self.path.name if self.path else self._experiment.name
 
     @property
     def modified(self) -> bool:
@@ -91,10 +92,10 @@ class ExperimentState(QObject):
             try:
                 self.load_dataset(new.dataset)
             except PlaygroundError as exc:
-                self.error.emit(str(exc))
                 self.rejected.emit()
+                self.error.emit(str(exc))
                 return False
-        if not self.guard():
+        if not self.guard(self._experiment, new):
             self.rejected.emit()
             return False
         self.undo_stack.push(SetExperiment(self, self._experiment, new, text, key))

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
@@ -21,7 +20,15 @@ from PySide6.QtWidgets import (
 
 from playground.core import catalog
 from playground.ui.state import ExperimentState
-from playground.ui.widgets import ProblemsLabel, fill_entries, named, set_combo_data, set_quiet, sync_tooltip
+from playground.ui.widgets import (
+    ProblemsLabel,
+    fill_entries,
+    named,
+    set_combo_data,
+    set_quiet,
+    sync_tooltip,
+    undo_passes_through,
+)
 
 DEVICE_NAMES = {"auto": "Auto", "cpu": "CPU", "gpu": "GPU"}
 
@@ -96,11 +103,13 @@ class TrainingPanel(QWidget):
                             "Auto picks the GPU only for networks big enough to gain from it")
         for device in catalog.DEVICES:
             self.device.addItem(DEVICE_NAMES[device], device)
-        for spin in (self.learning_rate, self.momentum, self.weight_decay, self.decay_steps, self.decay_rate,
-                     self.batch_size, self.epochs, self.seed):
+        spins = (self.learning_rate, self.momentum, self.weight_decay, self.decay_steps, self.decay_rate,
+                 self.batch_size, self.epochs, self.seed)
+        for spin in spins:
             spin.setKeyboardTracking(False)
+        undo_passes_through(*spins)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow("Loss", self.loss)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", self.learning_rate)
@@ -134,9 +143,10 @@ class TrainingPanel(QWidget):
         self.reset = named(QPushButton("Reset"), "resetButton", "Reset weights",
                            "Draw new initial weights (same architecture) and clear the history")
         self.reset.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
-        controls = QGridLayout()
-        for i, button in enumerate((self.train, self.stop, self.step, self.reset)):
-            controls.addWidget(button, i // 2, i % 2)
+        controls = QHBoxLayout()
+        controls.setSpacing(4)
+        for button in (self.train, self.stop, self.step, self.reset):
+            controls.addWidget(button)
         self.progress = named(QProgressBar(), "progressBar", "Training progress")
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
@@ -192,11 +202,10 @@ class TrainingPanel(QWidget):
             set_quiet(spin, value)
         self.learning_rate.setToolTip(f"The optimizer's step size η ({catalog.OPTIMIZERS[t.optimizer].name}'s "
                                       f"usual value: {catalog.OPTIMIZERS[t.optimizer].default_learning_rate:g})")
-        sgd = t.optimizer == "sgd"
-        self.momentum.setEnabled(sgd or t.momentum > 0)
-        self.nesterov.setEnabled(sgd or t.nesterov)
-        self.weight_decay.setEnabled(t.optimizer == "adamw")
-        self.decay_steps.setEnabled(t.schedule != "constant")
+        # Only the settings that apply are shown (momentum stays visible while it is set, to be fixed).
+        self.form.setRowVisible(3, t.optimizer == "sgd" or t.momentum > 0 or t.nesterov)
+        self.form.setRowVisible(4, t.optimizer == "adamw")
+        self.form.setRowVisible(6, t.schedule != "constant")
         self.decay_rate.setEnabled(t.schedule == "exponential")
         self.problems.show_messages(self.state.problems(), self.state.dataset_error)
 

@@ -6,9 +6,9 @@ import html
 from functools import lru_cache
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPointF, Qt
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLabel, QWidget
 
 from playground.core import catalog
 from playground.core.spec import Problem
@@ -40,6 +40,32 @@ def set_quiet(widget, value) -> None:
     else:
         widget.setValue(value)
     widget.blockSignals(was)
+
+
+class _UndoPassThrough(QObject):
+    """Lets Undo/Redo reach the window's actions while a spin box has focus.
+
+    A spin box would otherwise claim Ctrl+Z for its own text, so a user who just
+    changed a value and pressed Ctrl+Z would undo nothing in the experiment.
+    """
+
+    KEYS = {QKeySequence(k)[0].toCombined() for k in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y")}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # Filtered out, the override is not accepted by the spin box: the shortcut goes to the window.
+        return event.type() == QEvent.Type.ShortcutOverride and event.keyCombination().toCombined() in self.KEYS
+
+
+_UNDO_FILTER: _UndoPassThrough | None = None
+
+
+def undo_passes_through(*spins: QAbstractSpinBox) -> None:
+    """Make Ctrl+Z / Ctrl+Shift+Z in these spin boxes undo and redo experiment edits."""
+    global _UNDO_FILTER
+    if _UNDO_FILTER is None:
+        _UNDO_FILTER = _UndoPassThrough()
+    for spin in spins:
+        spin.installEventFilter(_UNDO_FILTER)
 
 
 # -- activation curves ----------------------------------------------------------------------------
@@ -129,8 +155,11 @@ class ProblemsLabel(QLabel):
 
     def show_messages(self, problems: list[Problem], other: str = "") -> None:
         """Show ``problems`` (and an extra sentence ``other``, e.g. a data set that failed to load)."""
-        items = [f"<b>{html.escape(p.message)}</b> {html.escape(p.fix)}" for p in problems]
+        def esc(text: str) -> str:
+            return html.escape(text, quote=False)
+
+        items = [f"<b>{esc(p.message)}</b> {esc(p.fix)}" for p in problems]
         if other:
-            items.insert(0, f"<b>{html.escape(other)}</b>")
+            items.insert(0, f"<b>{esc(other)}</b>")
         self.setText("<br>".join(f"⚠ {item}" for item in items))
         self.setVisible(bool(items))

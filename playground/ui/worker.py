@@ -24,7 +24,7 @@ class Worker(QObject):
 
     event = Signal(object)  # every engine event, in order
     preparing = Signal()  # a new model is about to be built: views should clear
-    prepared = Signal(str)  # the model is built, on this device
+    prepared = Signal(int, str)  # the model of this generation is built, on this device
     ready = Signal()  # TensorFlow is loaded
     error = Signal(str)  # a sentence for a dialog
     done = Signal(str)  # a sentence for the status bar (an export finished, …)
@@ -35,6 +35,7 @@ class Worker(QObject):
         super().__init__()
         self.engine = None
         self.latest = 0  # the newest prepare generation asked for (written by the GUI thread)
+        self._generation = 0  # the engine's
         self._lock = threading.Lock()
         self._live = False  # between a run's Started and its end: steps are queued into the run
         # Set by the GUI thread; a run applies them when it starts (a stop before then skips it).
@@ -95,12 +96,13 @@ class Worker(QObject):
         from playground.core.engine import Engine
 
         self.engine = Engine(experiment, self._listen, dataset)
+        self._generation = generation
         self._build()
 
     def _build(self) -> None:
         self.preparing.emit()
         if self._guard("Building the model", self.engine.prepare):
-            self.prepared.emit(self.engine.device)
+            self.prepared.emit(self._generation, self.engine.device)
 
     @Slot()
     def discard(self) -> None:
@@ -131,8 +133,7 @@ class Worker(QObject):
     @Slot()
     def reset(self) -> None:
         """New initial weights for the same architecture."""
-        if self.engine is not None:
-            self.engine.reset()
+        if self.engine is not None and self._guard("Resetting the weights", self.engine.reset):
             self._build()
 
     @Slot(str, str)
@@ -188,8 +189,24 @@ class Worker(QObject):
         self._guard("Predicting", predict)
 
 
+class TrainingThread(QThread):
+    """A QThread whose event loop runs inside one Python call.
+
+    A plain QThread enters Python afresh for every queued slot, and PySide drops
+    the thread's Python state in between; TensorFlow's pybind11 layer caches
+    that state on first use and crashes (segfault) when it is reused later.
+    Running the loop from a Python ``run`` keeps one state alive for the thread's life.
+    """
+
+    def run(self) -> None:
+        self.exec()
+
+
 class Trainer(QObject):
     """The GUI thread's handle on the training thread: requests go out as queued signals."""
+
+    modelReady = Signal(str)  # the model for the latest experiment is built, on this device
+    predicted = Signal(object)  # the result of predict(), in the GUI thread
 
     _load = Signal()
     _prepare = Signal(int, object, object)
@@ -202,14 +219,15 @@ class Trainer(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.thread = QThread()
+        self.thread = TrainingThread()
         self.thread.setObjectName("training")
         self.worker = Worker()
         self.worker.moveToThread(self.thread)
         self.live = False  # a run was asked for and has not returned yet
         self.paused = False
         self._loading = False
-        self._generation = 0
+        self._generation = 0  # of the latest prepare (or discard) request
+        self._built = -1  # the generation whose model is built
         w = self.worker
         self._load.connect(w.load_tensorflow)
         self._prepare.connect(w.prepare)
@@ -220,7 +238,24 @@ class Trainer(QObject):
         self._export.connect(w.export)
         self._predict.connect(w.predict)
         w.idle.connect(self._on_idle)
+        w.prepared.connect(self._on_prepared)
+        w.predicted.connect(self._on_predicted)
         self.thread.start()
+
+    @property
+    def model_current(self) -> bool:
+        """Whether the engine's model is built for the latest experiment sent."""
+        return self._built == self._generation
+
+    @Slot(int, str)
+    def _on_prepared(self, generation: int, device: str) -> None:
+        self._built = generation
+        if self.model_current:
+            self.modelReady.emit(device)
+
+    @Slot(object)
+    def _on_predicted(self, output) -> None:
+        self.predicted.emit(output)
 
     @Slot(str)
     def _on_idle(self, kind: str) -> None:

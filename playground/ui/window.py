@@ -1,0 +1,731 @@
+"""The main window: dockable panels and views around one experiment, trained in a background thread."""
+from __future__ import annotations
+
+import html
+import time
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+
+from playground import plots
+from playground.core import events as ev
+from playground.core.build import hidden_name
+from playground.core.spec import Experiment
+from playground.errors import PlaygroundError
+from playground.files import atomic_path
+from playground.ui.data_panel import DataPanel
+from playground.ui.dialogs import Dialogs
+from playground.ui.model_panel import ModelPanel
+from playground.ui.state import ExperimentState
+from playground.ui.training_panel import TrainingPanel
+from playground.ui.worker import Trainer
+
+REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
+MAX_RECENT = 8
+EXPERIMENT_FILTER = "Playground experiments (*.json);;All files (*)"
+SHORTCUTS = (
+    ("Space", "Train / pause / resume"),
+    ("Ctrl+.", "Stop training"),
+    ("Ctrl+T", "Step one epoch (Shift+click Step: one batch)"),
+    ("Ctrl+Shift+T", "Step one batch"),
+    ("Ctrl+R", "Reset weights"),
+    ("Ctrl+N / Ctrl+O / Ctrl+S", "New, open, save experiment"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
+    ("Ctrl+E", "Export weights"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+def settings() -> QSettings:
+    return QSettings("Playground", "Playground")
+
+
+def _build_key(exp: Experiment) -> dict:
+    """What an engine is built from: everything but the name and the epoch count."""
+    return exp.model_dump(exclude={"name": True, "training": {"epochs"}})
+
+
+def _with_suffix(path: str, suffix: str) -> str:
+    return path if not path or path.endswith(suffix) else str(Path(path).with_suffix("")) + suffix
+
+
+class MainWindow(QMainWindow):
+    """The whole application window that ``python main.py`` shows (a QApplication must exist)."""
+
+    tensorflowReady = Signal()  # TensorFlow has loaded; Train is enabled if the experiment allows
+    firstShown = Signal()  # the window has been shown (and painted) for the first time
+
+    def __init__(self, dialogs: Dialogs | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.dialogs = dialogs or Dialogs(self)
+        self.state = ExperimentState(self)
+        self.state.guard = self._may_apply_edit
+        self.trainer = Trainer(self)
+        self.tensorflow_ready = False
+        self._built_key = None
+        self._shown_dataset = None
+        self._architecture = None
+        self._progress: ev.Progress | None = None
+        self._epoch = 0
+        self._device = ""
+        self._status_dirty = True
+        self._shown_once = False
+        self._shut_down = False
+        self.load_tensorflow_when_shown = True  # start loading TensorFlow once the window is on screen
+
+        self.curves = plots.CurvesView()
+        self.weights = plots.WeightsView()
+        self.output = plots.OutputView()
+        self.network = plots.NetworkView()
+        self.views = (self.curves, self.weights, self.output, self.network)
+        self.data_panel = DataPanel(self.state, self.dialogs)
+        self.model_panel = ModelPanel(self.state)
+        self.training_panel = TrainingPanel(self.state)
+        self._make_docks()
+        self._make_actions()
+        self._make_menus()
+        self._make_status_bar()
+        self._connect()
+        self._update_undo_actions()
+        self.resize(1600, 1000)
+        self._default_layout = self.saveState()
+        self._layout_restored = self._restore_settings()
+
+        # Events also trigger redraws (throttled): Qt's event loop delivers timers only when it is
+        # idle, and a busy training run keeps it busy. The timer draws what is left when it calms down.
+        self._last_refresh = 0.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(round(REFRESH_S * 1000))
+        self.timer.timeout.connect(self._refresh)
+        self.timer.start()
+        self._state_changed()
+        self.statusBar().showMessage("Loading TensorFlow…")
+
+    # -- construction ---------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        return dock
+
+    def _make_docks(self) -> None:
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.setDockNestingEnabled(True)
+        self.docks = {
+            "data": self._dock("Data", "dataDock", self.data_panel),
+            "model": self._dock("Model", "modelDock", self.model_panel),
+            "training": self._dock("Training", "trainingDock", self.training_panel),
+            "curves": self._dock("Curves", "curvesDock", self.curves),
+            "output": self._dock("Output", "outputDock", self.output),
+            "weights": self._dock("Weights", "weightsDock", self.weights),
+            "network": self._dock("Network", "networkDock", self.network),
+        }
+        d = self.docks
+        self.addDockWidget(left, d["data"])
+        self.addDockWidget(left, d["training"])
+        self.tabifyDockWidget(d["data"], d["model"])
+        self.addDockWidget(right, d["output"])
+        self.splitDockWidget(d["output"], d["network"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(d["output"], d["curves"], Qt.Orientation.Vertical)
+        self.splitDockWidget(d["network"], d["weights"], Qt.Orientation.Vertical)
+        d["data"].raise_()
+
+    def _default_sizes(self) -> None:
+        """Share the window between the docks: panels left, output and curves centre, network and weights right."""
+        d, h, v = self.docks, Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        width, height = self.width(), self.height()
+        self.resizeDocks([d["data"], d["output"], d["network"]],
+                         [int(width * 0.24), int(width * 0.40), int(width * 0.36)], h)
+        training = self.training_panel.sizeHint().height() + 30
+        self.resizeDocks([d["data"], d["training"]], [height - training, training], v)
+        self.resizeDocks([d["output"], d["curves"]], [int(height * 0.5), int(height * 0.5)], v)
+        self.resizeDocks([d["network"], d["weights"]], [int(height * 0.4), int(height * 0.6)], v)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        a = self._action
+        self.act_new = a("&New", self.new_experiment_clicked, key.New, "Start a new experiment")
+        self.act_open = a("&Open experiment…", self.open_clicked, key.Open, "Open an experiment file")
+        self.act_save = a("&Save", self.save_clicked, key.Save, "Save the experiment")
+        self.act_save_as = a("Save &As…", self.save_as_clicked, key.SaveAs, "Save the experiment under a new name")
+        self.act_export_weights = a("Export &weights…", lambda: self._export_clicked("save_weights"),
+                                    "Ctrl+E", "Save the model's weights (.weights.h5)")
+        self.act_export_model = a("Export &model (.keras)…", lambda: self._export_clicked("save_model"),
+                                  tip="Save the whole model: architecture, weights and optimizer")
+        self.act_export_savedmodel = a("Export Saved&Model…", lambda: self._export_clicked("export_savedmodel"),
+                                       tip="Export a TensorFlow SavedModel folder (for serving)")
+        self.act_export_history = a("Export &history CSV…", lambda: self._export_clicked("save_history"),
+                                    tip="Save the per-epoch loss and metrics as CSV")
+        self.act_export_image = a("Export plot &image…", self.export_image_clicked,
+                                  tip="Save a panel or the whole window as a PNG image")
+        self.act_load_weights = a("&Load weights…", lambda: self._export_clicked("load_weights"),
+                                  tip="Load weights saved from a model of the same architecture")
+        self.act_quit = a("&Quit", self.close, "Ctrl+Q")
+        self.act_undo = a("&Undo", self.undo, key.Undo)
+        self.act_redo = a("&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.act_train = a("&Train", self.train_clicked, "Space", "Train / pause / resume")
+        self.act_stop = a("&Stop", self.stop_clicked, "Ctrl+.", "Stop training")
+        self.act_step = a("Step one &epoch", lambda: self.step_clicked(False), "Ctrl+T")
+        self.act_step_batch = a("Step one &batch", lambda: self.step_clicked(True), "Ctrl+Shift+T")
+        self.act_reset = a("&Reset weights", self.reset_clicked, "Ctrl+R", "Draw new initial weights")
+        self.act_reset_layout = a("Reset &layout", self.reset_layout)
+        self.act_shortcuts = a("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
+        self.act_about = a("&About Playground", self.show_about)
+        self.model_actions = (self.act_export_weights, self.act_export_model, self.act_export_savedmodel,
+                              self.act_export_history, self.act_load_weights)
+        for action in (self.act_train, self.act_stop, self.act_step, self.act_step_batch, self.act_reset,
+                       self.act_undo, self.act_redo):
+            self.addAction(action)  # shortcuts work while the menu bar is hidden
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([self.act_new, self.act_open])
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.examples_menu = file.addMenu("Open E&xample")
+        self._fill_examples()
+        file.addActions([self.act_save, self.act_save_as])
+        file.addSeparator()
+        file.addActions([self.act_export_weights, self.act_export_model, self.act_export_savedmodel,
+                         self.act_export_history, self.act_export_image])
+        file.addSeparator()
+        file.addAction(self.act_load_weights)
+        file.addSeparator()
+        file.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        train = bar.addMenu("&Training")
+        train.addActions([self.act_train, self.act_stop, self.act_step, self.act_step_batch, self.act_reset])
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.act_reset_layout)
+        help_ = bar.addMenu("&Help")
+        help_.addActions([self.act_shortcuts, self.act_about])
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.epoch_label = QLabel()
+        self.epoch_label.setObjectName("epochLabel")
+        self.speed_label = QLabel()
+        self.speed_label.setObjectName("speedLabel")
+        self.device_label = QLabel()
+        self.device_label.setObjectName("deviceLabel")
+        for label in (self.epoch_label, self.speed_label, self.device_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+    def _connect(self) -> None:
+        s, w, p = self.state, self.trainer.worker, self.training_panel
+        s.changed.connect(self._state_changed)
+        s.error.connect(self._edit_error)
+        s.undo_stack.cleanChanged.connect(self._update_title)
+        s.undo_stack.indexChanged.connect(self._update_undo_actions)
+        w.event.connect(self._on_event)
+        w.preparing.connect(self._clear_views)
+        self.trainer.modelReady.connect(self._on_prepared)
+        w.ready.connect(self._on_tensorflow_ready)
+        w.error.connect(self._on_worker_error)
+        w.done.connect(self._on_done)
+        w.idle.connect(self._update_controls)
+        p.train.clicked.connect(self.train_clicked)
+        p.stop.clicked.connect(self.stop_clicked)
+        p.step.step.connect(self.step_clicked)
+        p.reset.clicked.connect(self.reset_clicked)
+
+    # -- state -> views and engine --------------------------------------------------------------
+    @Slot()
+    def _state_changed(self) -> None:
+        exp, ds = self.state.experiment, self.state.dataset
+        if ds is not None and ds is not self._shown_dataset:
+            self._shown_dataset = ds
+            self.output.set_dataset(ds)
+            self.curves.set_metric("mae" if ds.task == "regression" else "accuracy")
+        if ds is not None:
+            layers = exp.model.layers
+            architecture = (tuple(ds.feature_names), tuple(l.units for l in layers) + (ds.output_units,),
+                            tuple(hidden_name(i) for i in range(len(layers))) + ("output",))
+            if architecture != self._architecture:
+                self._architecture = architecture
+                self.network.set_architecture(*(list(part) for part in architecture))
+        self._rebuild()
+        self._update_title()
+        self._update_controls()
+
+    def _rebuild(self) -> None:
+        """Build a new engine if what it is built from changed (only once TensorFlow is loaded)."""
+        if not self.tensorflow_ready or self._shut_down:
+            return
+        key = (_build_key(self.state.experiment), id(self.state.dataset))
+        if key == self._built_key:
+            return
+        self._built_key = key
+        if self.state.trainable():
+            self.trainer.prepare(self.state.experiment, self.state.dataset)
+        else:
+            self.trainer.discard()
+
+    def _may_apply_edit(self, before: Experiment, after: Experiment) -> bool:
+        """The state's guard: an edit that needs a new model stops a live run, if the user agrees."""
+        if not self.trainer.live or _build_key(before) == _build_key(after):
+            return True
+        if not self.dialogs.confirm("Training is running", "Stop training and apply the change?",
+                                    "Stop and apply"):
+            return False
+        self.trainer.stop()
+        return True
+
+    @Slot(str)
+    def _edit_error(self, text: str) -> None:
+        self.dialogs.warning("Cannot use this data set", text)
+
+    # -- engine -> views ------------------------------------------------------------------------
+    @Slot(object)
+    def _on_event(self, event: ev.Event) -> None:
+        """Store what an event carries; the refresh timer draws it."""
+        if isinstance(event, ev.Metrics):
+            self.curves.add(event)
+        elif isinstance(event, ev.Weights):
+            self.weights.add(event)
+            self.network.add(event)
+        elif isinstance(event, ev.Boundary):
+            self.output.add_boundary(event)
+        elif isinstance(event, ev.Predictions):
+            self.output.add_predictions(event)
+        elif isinstance(event, ev.Progress):
+            self._progress = event
+        elif isinstance(event, ev.Started):
+            self._device = event.device
+            self.statusBar().showMessage(f"Training to epoch {event.total_epochs} on {event.device}…")
+        elif isinstance(event, ev.Paused):
+            self.statusBar().showMessage(f"Paused at {self._position(event.epoch)}.")
+            self._update_controls()
+        elif isinstance(event, ev.Finished):
+            self.statusBar().showMessage(self._finished_text(event))
+        elif isinstance(event, ev.Diverged):
+            self.statusBar().showMessage(event.message)
+        elif isinstance(event, ev.Failed):
+            self.statusBar().showMessage(event.message)
+            self.dialogs.warning("Training failed", event.message)
+        self._epoch = event.epoch
+        self._status_dirty = True
+        if time.monotonic() - self._last_refresh >= REFRESH_S:
+            self._refresh()
+
+    def _finished_text(self, event: ev.Finished) -> str:
+        if event.reason == "finished":
+            return f"Trained to epoch {event.epoch} in {event.seconds:.1f} s."
+        if event.reason == "stopped":
+            return f"Stopped at epoch {event.epoch}."
+        return f"Stepped to {self._position(event.epoch)}."
+
+    def _position(self, epoch: int) -> str:
+        """"epoch 12" (12 done), or "batch 3 of 25 of epoch 13" in the middle of an epoch."""
+        progress = self._progress
+        if progress is not None and progress.epoch == epoch and progress.batch:
+            return f"batch {progress.batch} of {progress.batches_per_epoch} of epoch {epoch + 1}"
+        return f"epoch {epoch}"
+
+    @Slot()
+    def _clear_views(self) -> None:
+        for view in self.views:
+            view.clear()
+        self._progress = None
+        self._epoch = 0
+        self._status_dirty = True
+
+    @Slot(str)
+    def _on_prepared(self, device: str) -> None:
+        self._device = device
+        self._status_dirty = True
+        if not self.trainer.live:
+            self.statusBar().showMessage("Ready to train.", 3000)
+
+    @Slot()
+    def _on_tensorflow_ready(self) -> None:
+        self.tensorflow_ready = True
+        self.statusBar().showMessage("TensorFlow is ready.", 3000)
+        self._update_controls()
+        self.tensorflowReady.emit()  # a receiver may close the window: then nothing is built
+        self._rebuild()
+
+    @Slot(str)
+    def _on_worker_error(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+        self.dialogs.warning("Playground", text)
+
+    @Slot(str)
+    def _on_done(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    @Slot()
+    def _refresh(self) -> None:
+        self._last_refresh = time.monotonic()
+        for view in self.views:
+            view.refresh()
+        if not self._status_dirty:
+            return
+        self._status_dirty = False
+        progress = self._progress
+        self.epoch_label.setText(f"Epoch {self._epoch}")
+        self.device_label.setText(self._device or "—")
+        if progress is not None:
+            self.speed_label.setText(f"{progress.samples_per_second:,.0f} samples/s")
+            self.training_panel.set_progress(progress.fraction, f"Epoch {progress.epoch} ({progress.fraction:.0%})")
+        else:
+            self.speed_label.setText("— samples/s")
+            self.training_panel.set_progress(0.0, "")
+
+    # -- controls --------------------------------------------------------------------------------
+    @Slot()
+    def _update_controls(self) -> None:
+        ready, live, paused = self.tensorflow_ready, self.trainer.live, self.trainer.paused
+        ok = self.state.trainable()
+        p = self.training_panel
+        style = self.style()
+        if not ready:
+            why = "Loading TensorFlow…"
+        elif not ok:
+            why = "Fix the problems shown first."
+        else:
+            why = ""
+        p.train.setEnabled(live or (ready and ok))
+        text = "Resume" if live and paused else ("Pause" if live else "Train")
+        icon = style.StandardPixmap.SP_MediaPause if live and not paused else style.StandardPixmap.SP_MediaPlay
+        p.train.setText(text)
+        p.train.setIcon(style.standardIcon(icon))
+        p.train.setToolTip(why or f"{text} (Space)")
+        self.act_train.setText(f"&{text}")
+        self.act_train.setEnabled(p.train.isEnabled())
+        p.stop.setEnabled(live)
+        self.act_stop.setEnabled(live)
+        for widget in (p.step, p.reset, self.act_step, self.act_step_batch, self.act_reset, *self.model_actions):
+            widget.setEnabled(ready and ok)
+        if why:
+            for button in (p.step, p.reset):
+                button.setToolTip(why)
+        else:
+            p.step.setToolTip("Train one epoch (Ctrl+T); Shift+click: one batch")
+            p.reset.setToolTip("Draw new initial weights (same architecture) and clear the history (Ctrl+R)")
+
+    @Slot()
+    def train_clicked(self) -> None:
+        """Train, or pause, or resume: the Train button and Space."""
+        if not self.trainer.live:
+            if self.tensorflow_ready and self.state.trainable():
+                self.trainer.run(self.state.experiment.training.epochs)
+        elif self.trainer.paused:
+            self.trainer.resume()
+            self.statusBar().showMessage("Training…")
+        else:
+            self.trainer.pause()
+        self._update_controls()
+
+    @Slot()
+    def stop_clicked(self) -> None:
+        self.trainer.stop()
+
+    @Slot(bool)
+    def step_clicked(self, batch: bool = False) -> None:
+        if self.tensorflow_ready and self.state.trainable():
+            self.trainer.step("batch" if batch else "epoch")
+            self._update_controls()
+
+    @Slot()
+    def reset_clicked(self) -> None:
+        if self.tensorflow_ready and self.state.trainable():
+            self.trainer.reset()
+            self.statusBar().showMessage("New initial weights drawn.", 3000)
+
+    @property
+    def epoch(self) -> int:
+        """The epoch of the latest event shown (epochs done)."""
+        return self._epoch
+
+    def predict(self, x) -> None:
+        """Ask the engine for the model's output on ``x``; it arrives as ``trainer.predicted``."""
+        self.trainer.predict(x)
+
+    def undo(self) -> None:
+        self._undo_redo(undo=True)
+
+    def redo(self) -> None:
+        self._undo_redo(undo=False)
+
+    def _undo_redo(self, undo: bool) -> None:
+        stack = self.state.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            return
+        command = stack.command(stack.index() - 1 if undo else stack.index())
+        if not self._may_apply_edit(self.state.experiment, command.before if undo else command.after):
+            return
+        stack.undo() if undo else stack.redo()
+
+    @Slot()
+    def _update_undo_actions(self) -> None:
+        stack = self.state.undo_stack
+        self.act_undo.setEnabled(stack.canUndo())
+        self.act_redo.setEnabled(stack.canRedo())
+        self.act_undo.setText(f"&Undo {stack.undoText()}".rstrip())
+        self.act_redo.setText(f"&Redo {stack.redoText()}".rstrip())
+
+    # -- files -----------------------------------------------------------------------------------
+    def _directory(self) -> str:
+        return str(settings().value("lastDirectory", str(Path.home())))
+
+    def _remember(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        s = settings()
+        s.setValue("lastDirectory", str(Path(path).parent))
+        recent = [p for p in (s.value("recentFiles") or []) if p != path]
+        s.setValue("recentFiles", [path, *recent][:MAX_RECENT])
+
+    def recent_files(self) -> list[str]:
+        value = settings().value("recentFiles") or []
+        return [value] if isinstance(value, str) else list(value)
+
+    @Slot()
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._open_checked(p))
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("Clear list")
+        clear.triggered.connect(lambda: settings().remove("recentFiles"))
+
+    def _fill_examples(self) -> None:
+        folder = resources.files("playground.resources") / "examples"
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name) if folder.is_dir() else []:
+            if entry.name.endswith(".json"):
+                action = self.examples_menu.addAction(Path(entry.name).stem)
+                action.triggered.connect(lambda _=False, p=str(entry): self._open_checked(p, example=True))
+
+    def _maybe_save(self) -> bool:
+        """Ask about unsaved changes; False if the user cancels (or the save fails)."""
+        if not self.state.modified:
+            return True
+        answer = self.dialogs.save_changes(self.state.display_name)
+        if answer == "save":
+            return self.save_clicked()
+        return answer == "discard"
+
+    @Slot()
+    def new_experiment_clicked(self) -> None:
+        if self._maybe_save():
+            self.trainer.stop()
+            self.state.reset(Experiment(), None)
+
+    @Slot()
+    def open_clicked(self) -> None:
+        if not self._maybe_save():
+            return
+        path = self.dialogs.open_path("Open experiment", self._directory(), EXPERIMENT_FILTER)
+        if path:
+            self.open_experiment(path)
+
+    def _open_checked(self, path: str, example: bool = False) -> None:
+        if self._maybe_save():
+            self.open_experiment(path, example=example)
+
+    def open_experiment(self, path: str | Path, example: bool = False) -> bool:
+        """Open the experiment file ``path``; on error say why and keep the current one.
+
+        An ``example`` opens as a new, unsaved experiment (examples are read-only).
+        """
+        from playground.core import spec
+
+        try:
+            experiment = spec.load(path)
+            self.trainer.stop()
+            self.state.reset(experiment, None if example else Path(path))
+        except PlaygroundError as exc:
+            self.dialogs.warning("Cannot open the experiment", str(exc))
+            return False
+        if not example:
+            self._remember(path)
+        self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)
+        return True
+
+    @Slot()
+    def save_clicked(self) -> bool:
+        if self.state.path is None:
+            return self.save_as_clicked()
+        return self.save_experiment(self.state.path)
+
+    @Slot()
+    def save_as_clicked(self) -> bool:
+        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}.json")
+        path = _with_suffix(self.dialogs.save_path("Save experiment", start, EXPERIMENT_FILTER), ".json")
+        return bool(path) and self.save_experiment(path)
+
+    def save_experiment(self, path: str | Path) -> bool:
+        try:
+            self.state.save(path)
+        except PlaygroundError as exc:
+            self.dialogs.warning("Cannot save the experiment", str(exc))
+            return False
+        self._remember(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {Path(path).name}.", 5000)
+        return True
+
+    FILE_DIALOGS = {  # operation: (title, filter, suffix, save?)
+        "save_weights": ("Export weights", "Keras weights (*.weights.h5)", ".weights.h5", True),
+        "save_model": ("Export model", "Keras model (*.keras)", ".keras", True),
+        "export_savedmodel": ("Export SavedModel folder", "", "", True),
+        "save_history": ("Export history", "CSV files (*.csv)", ".csv", True),
+        "load_weights": ("Load weights", "Keras weights or model (*.weights.h5 *.keras)", "", False),
+    }
+
+    def _export_clicked(self, operation: str) -> None:
+        title, filters, suffix, save = self.FILE_DIALOGS[operation]
+        stem = str(Path(self._directory()) / Path(self.state.display_name).stem)
+        if operation == "export_savedmodel":
+            path = self.dialogs.folder_path(title, stem + "_savedmodel")
+        elif save:
+            path = _with_suffix(self.dialogs.save_path(title, stem + suffix, filters), suffix)
+        else:
+            path = self.dialogs.open_path(title, self._directory(), filters)
+        if path:
+            settings().setValue("lastDirectory", str(Path(path).parent))
+            self._file_operation(operation, path)
+
+    def _file_operation(self, operation: str, path: str | Path) -> None:
+        """Queue a file operation on the model; a live run is stopped first, if the user agrees."""
+        if self.trainer.live:
+            verb = "load the weights" if operation == "load_weights" else "export"
+            if not self.dialogs.confirm("Training is running", f"Stop training to {verb}?", "Stop"):
+                return
+            self.trainer.stop()
+        self.trainer.file_operation(operation, str(path))
+
+    def export_weights(self, path: str | Path) -> None:
+        """Save the weights to ``path`` (``.weights.h5``); the worker reports done or an error."""
+        self._file_operation("save_weights", path)
+
+    def export_model(self, path: str | Path) -> None:
+        self._file_operation("save_model", path)
+
+    def export_savedmodel(self, path: str | Path) -> None:
+        self._file_operation("export_savedmodel", path)
+
+    def export_history(self, path: str | Path) -> None:
+        self._file_operation("save_history", path)
+
+    def load_weights(self, path: str | Path) -> None:
+        self._file_operation("load_weights", path)
+
+    IMAGE_SOURCES = {"Curves": "curves", "Output": "output", "Weights": "weights", "Network": "network",
+                     "Whole window": "window"}
+
+    @Slot()
+    def export_image_clicked(self) -> None:
+        what = self.dialogs.choose("Export plot image", "Panel", list(self.IMAGE_SOURCES))
+        if not what:
+            return
+        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}_{self.IMAGE_SOURCES[what]}.png")
+        path = _with_suffix(self.dialogs.save_path("Export plot image", start, "PNG images (*.png)"), ".png")
+        if path:
+            self.export_plot_image(path, self.IMAGE_SOURCES[what])
+
+    def export_plot_image(self, path: str | Path, what: str = "window") -> bool:
+        """Save a PNG of a dock (``curves``, ``output``, ``weights``, ``network``) or the whole ``window``."""
+        widget = self if what == "window" else self.docks[what].widget()
+        try:
+            with atomic_path(path, suffix=".png") as tmp:
+                if not widget.grab().save(str(tmp), "PNG"):
+                    raise PlaygroundError(f"Cannot write the image {path}.")
+        except PlaygroundError as exc:
+            self.dialogs.warning("Cannot export the image", str(exc))
+            return False
+        self.statusBar().showMessage(f"Saved {Path(path).name}.", 5000)
+        return True
+
+    # -- window ----------------------------------------------------------------------------------
+    @Slot()
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.state.display_name}[*] — Playground")
+        self.setWindowModified(self.state.modified)
+
+    @Slot()
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_layout)
+        for dock in self.docks.values():
+            dock.show()
+        QTimer.singleShot(0, self._default_sizes)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in SHORTCUTS)
+        self.dialogs.information("Keyboard shortcuts", f"<table cellspacing='6'>{rows}</table>")
+
+    @Slot()
+    def show_about(self) -> None:
+        self.dialogs.information(
+            "About Playground",
+            "<b>Playground</b>: build a neural network point-and-click and watch a real Keras model learn, "
+            "live. Everything you build exports to Keras' own formats.")
+
+    def _restore_settings(self) -> bool:
+        """Restore the last window geometry and dock layout; False if there was none."""
+        s = settings()
+        geometry, layout = s.value("geometry"), s.value("windowState")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        return isinstance(layout, QByteArray) and self.restoreState(layout)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            # Zero timers run when the event loop is idle: after the first paint.
+            if not self._layout_restored:
+                QTimer.singleShot(0, self._default_sizes)  # once the dock layout has its real size
+            QTimer.singleShot(0, self._first_shown)
+
+    @Slot()
+    def _first_shown(self) -> None:
+        self.firstShown.emit()
+        if self.load_tensorflow_when_shown:
+            self.trainer.load_tensorflow()
+
+    def load_tensorflow(self) -> None:
+        """Start loading TensorFlow in the training thread (done on first show)."""
+        self.trainer.load_tensorflow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._maybe_save():
+            event.ignore()
+            return
+        s = settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("windowState", self.saveState())
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop training and end the training thread (idempotent)."""
+        if not self._shut_down:
+            self._shut_down = True
+            self.timer.stop()
+            self.trainer.shutdown()

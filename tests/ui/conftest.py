@@ -1,0 +1,149 @@
+"""UI test set-up: settings in a temporary folder, scripted dialogs, and a driver for the real window."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QListWidget, QSpinBox
+
+TF_TIMEOUT = 90_000  # ms: the first `import tensorflow` and XLA compile on a busy 2-core machine
+RUN_TIMEOUT = 60_000
+
+
+class ScriptedDialogs:
+    """Stands in for :class:`playground.ui.dialogs.Dialogs`: records questions, answers from a script."""
+
+    def __init__(self):
+        self.warnings: list[str] = []
+        self.informations: list[str] = []
+        self.confirms: list[str] = []
+        self.save_questions: list[str] = []
+        self.confirm_answer = True
+        self.save_answer = "discard"
+        self.paths: list[str] = []  # answers to file dialogs, in order ("" = cancel)
+        self.choice = ""
+
+    def warning(self, title: str, text: str) -> None:
+        self.warnings.append(text)
+
+    def information(self, title: str, text: str) -> None:
+        self.informations.append(text)
+
+    def confirm(self, title: str, text: str, accept: str) -> bool:
+        self.confirms.append(text)
+        return self.confirm_answer
+
+    def save_changes(self, name: str) -> str:
+        self.save_questions.append(name)
+        return self.save_answer
+
+    def _path(self, *args) -> str:
+        return self.paths.pop(0) if self.paths else ""
+
+    open_path = save_path = folder_path = _path
+
+    def choose(self, title: str, label: str, items: list[str]) -> str:
+        return self.choice
+
+
+class Driver:
+    """What a user does with the window: clicks, choices, spin boxes; and what they read back."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+
+    def click(self, window, name: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        button = window.findChild(QAbstractButton, name)
+        assert button is not None, name
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton, modifier)
+
+    def button(self, window, name: str) -> QAbstractButton:
+        return window.findChild(QAbstractButton, name)
+
+    def choose(self, combo: QComboBox, data) -> None:
+        index = combo.findData(data)
+        assert index >= 0, data
+        combo.setCurrentIndex(index)
+
+    def combo(self, window, name: str) -> QComboBox:
+        return window.findChild(QComboBox, name)
+
+    def spin(self, window, name: str) -> QSpinBox:
+        return window.findChild(QSpinBox, name)
+
+    def type_into(self, spin, value) -> None:
+        """Select the spin box's text, type ``value`` and press Enter."""
+        spin.setFocus()
+        spin.selectAll()
+        self.qtbot.keyClicks(spin, str(value))
+        self.qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+    def layer_list(self, window) -> QListWidget:
+        return window.findChild(QListWidget, "layerList")
+
+    def rows(self, window) -> list:
+        layers = self.layer_list(window)
+        return [layers.itemWidget(layers.item(i)) for i in range(layers.count())]
+
+    def units(self, window) -> list[int]:
+        return [row.findChild(QSpinBox, "unitsSpin").value() for row in self.rows(window)]
+
+    def activations(self, window) -> list[str]:
+        return [row.findChild(QComboBox, "activationCombo").currentData() for row in self.rows(window)]
+
+    def epoch(self, window) -> int:
+        """The epoch the status bar shows."""
+        text = window.findChild(QLabel, "epochLabel").text()
+        match = re.search(r"\d+", text)
+        return int(match.group()) if match else 0
+
+    def loss(self, window) -> np.ndarray:
+        return window.curves.series("loss", "train")[1]
+
+    def wait_ready(self, window) -> None:
+        """Until TensorFlow is loaded and the model for the current experiment is built."""
+        self.qtbot.waitUntil(lambda: window.tensorflow_ready and window.trainer.model_current,
+                             timeout=TF_TIMEOUT)
+
+    def wait_idle(self, window, timeout: int = RUN_TIMEOUT) -> None:
+        self.qtbot.waitUntil(lambda: not window.trainer.live, timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    """Saved layouts and recent files go to a fresh folder: no test sees another's (or the user's)."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture(scope="session")
+def _plots_configured(qapp):
+    from playground import plots
+
+    plots.configure()
+
+
+@pytest.fixture
+def driver(qtbot) -> Driver:
+    return Driver(qtbot)
+
+
+@pytest.fixture
+def make_window(qtbot, driver, _plots_configured):
+    """``make_window(size=(1280, 800), ready=True)``: the real window, shown, with scripted dialogs."""
+    from playground.ui import MainWindow
+
+    def make(size=(1280, 800), ready=True):
+        window = MainWindow(dialogs=ScriptedDialogs())
+        qtbot.addWidget(window)
+        window.resize(*size)
+        with qtbot.waitActive(window):  # keyboard shortcuts go to the active window
+            window.show()
+            window.activateWindow()
+        if ready:
+            driver.wait_ready(window)
+        return window
+
+    return make
