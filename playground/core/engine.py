@@ -16,6 +16,7 @@ while a run is live; they take effect within one chunk.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from typing import Callable
@@ -51,6 +52,21 @@ def configure_gpus() -> list:
         except RuntimeError:
             pass  # already initialised: growth was set earlier or cannot change now
     return gpus
+
+
+def leave_cores_free(count: int) -> int:
+    """Keep TensorFlow's thread pools ``count`` cores short of the machine (at least one thread),
+    so that another thread, such as a window's, always finds a core; returns the threads set.
+    Must run before TensorFlow starts its runtime."""
+    import tensorflow as tf
+
+    threads = max(1, (os.cpu_count() or 1) - count)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        pass  # the runtime already started (another engine in this process): its pools stay
+    return threads
 
 
 # Networks smaller than this train faster on the CPU: kernel launches cost more than the maths.

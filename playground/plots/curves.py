@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core import events
-from playground.plots.style import TEST, TRAIN, make_plot
+from playground.plots.style import TEST, TRAIN, RangeFollower, make_plot, set_texts
 
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error"}
 SERIES = ("train", "test")
@@ -98,16 +98,22 @@ class CurvesView(QWidget):
         self._lines: dict[tuple[str, str], tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._hover: dict[str, tuple[pg.InfiniteLine, pg.TextItem]] = {}
         self._legends: dict[str, pg.LegendItem] = {}
+        self._followers = {
+            "loss": RangeFollower(self.loss_plot, self._resume_following, grow_x=True),
+            "accuracy": RangeFollower(self.metric_plot, self._resume_following),
+        }
         for plot_name, plot in (("loss", self.loss_plot), ("accuracy", self.metric_plot)):
             item = plot.getPlotItem()
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")
+            # zoom or pan in either plot (their epoch axes are linked) and both stop following
+            item.getViewBox().sigRangeChangedManually.connect(self._stop_following)
             legend = item.addLegend(offset=(-8, 8), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 200))
             self._legends[plot_name] = legend
             for which, colour in zip(SERIES, (TRAIN, TEST)):
                 back = item.plot(pen=pg.mkPen(colour, width=1))
                 back.setOpacity(0.3)
-                line = item.plot(pen=pg.mkPen(colour, width=2))
+                line = item.plot(pen=pg.mkPen(colour, width=1))  # hairlines: 4x cheaper to paint than wider
                 legend.addItem(line, which)
                 self._lines[plot_name, which] = (back, line)
             marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
@@ -162,10 +168,16 @@ class CurvesView(QWidget):
         self._buffer.truncate(0)
         self._dirty = True
         self._hide_hover()
-        self.refresh()
+        for follower in self._followers.values():
+            follower.reset()
         for plot in (self.loss_plot, self.metric_plot):
             plot.setRange(xRange=(0, 100), yRange=(0, 1), padding=0)
-            plot.enableAutoRange()
+        self.refresh()
+
+    @property
+    def pending(self) -> bool:
+        """Whether something arrived that :meth:`refresh` has not drawn yet."""
+        return self._dirty
 
     def refresh(self) -> None:
         """Draw what arrived since the last refresh (cheap when nothing did)."""
@@ -184,6 +196,7 @@ class CurvesView(QWidget):
             back.setVisible(bool(smoothing))
         for plot in (self.loss_plot, self.metric_plot):
             plot.hint.set_visible(self._buffer.size == 0)
+        self._follow()
 
     def series(self, plot: str, which: str) -> tuple[np.ndarray, np.ndarray]:
         """The raw (epochs, values) of ``plot`` ("loss", or "accuracy"/"mae" for the lower plot) and
@@ -198,9 +211,9 @@ class CurvesView(QWidget):
     def _show_metric(self) -> None:
         name = self._metric
         title = METRIC_TITLES[name]
-        self.metric_plot.setTitle(title)
+        set_texts(self.metric_plot, title=title)
         self.metric_plot.setAccessibleName(title)
-        self.metric_plot.setLabel("left", title.lower() if name == "accuracy" else "MAE")
+        set_texts(self.metric_plot, left=title.lower() if name == "accuracy" else "MAE")
         self.metric_plot.hint.item.setText(f"Train to see the {title.lower()} per epoch.")
         # accuracy rises and MAE falls: keep the legend in the corner the curves leave empty
         self._legends["accuracy"].setOffset((-8, -8) if name == "accuracy" else (-8, 8))
@@ -217,6 +230,34 @@ class CurvesView(QWidget):
             raise ValueError(f"which must be 'train' or 'test', not {which!r}")
         return 1 + (self._plot_name(plot) == "accuracy") + 2 * (which == "test")
 
+    def _follow(self) -> None:
+        """Keep every epoch and value in view (the raw values: smoothing only moves inside them)."""
+        if self._buffer.size == 0:
+            return
+        x = self._buffer.column(0)
+        log = self.log_check.isChecked()
+        for plot_name, follower in self._followers.items():
+            values = np.concatenate([self._buffer.column(self._column(plot_name, w)) for w in SERIES])
+            values = values[np.isfinite(values) & ((values > 0) | (not log or plot_name != "loss"))]
+            if values.size == 0:
+                continue
+            lo, hi = float(values.min()), float(values.max())
+            if log and plot_name == "loss":
+                lo, hi = np.log10(lo), np.log10(hi)
+            epochs = (0.0, float(x[-1])) if plot_name == "loss" else None  # the metric plot's is linked
+            follower.show(x=epochs, y=(lo, hi))
+
+    @Slot()
+    def _stop_following(self) -> None:
+        for follower in self._followers.values():
+            follower.stop()
+
+    @Slot()
+    def _resume_following(self) -> None:
+        for follower in self._followers.values():
+            follower.reset()
+        self._follow()
+
     def _smoothing_weight(self) -> float:
         return self.smooth_slider.value() / 100 if self.smooth_check.isChecked() else 0.0
 
@@ -226,7 +267,9 @@ class CurvesView(QWidget):
     @Slot(bool)
     def _log_toggled(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
-        self.loss_plot.setLabel("left", "loss (log scale)" if on else "loss")
+        set_texts(self.loss_plot, left="loss (log scale)" if on else "loss")
+        self._followers["loss"].y = None  # the range is in other units now
+        self._follow()
 
     @Slot(bool)
     def _smoothing_toggled(self, on: bool) -> None:

@@ -114,6 +114,11 @@ class NetworkView(QGraphicsView):
         self._dirty = True
         self.refresh()
 
+    @property
+    def pending(self) -> bool:
+        """Whether something arrived that :meth:`refresh` has not drawn yet."""
+        return self._dirty
+
     def refresh(self) -> None:
         """Restyle links and nodes from the latest weights (cheap when none arrived)."""
         if not self._dirty:

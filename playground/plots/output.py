@@ -19,6 +19,7 @@ from playground.plots.style import (
     make_plot,
     plane_axes,
     rgb,
+    set_texts,
 )
 
 BACKGROUND_LIGHTEN = 0.3  # the heatmap is paler than the points drawn on it
@@ -147,8 +148,8 @@ class OutputView(QWidget):
             self._show_points(ds)
         elif ds.task == "regression":
             self.stack.setCurrentIndex(2)
-            self.regression_plot.setLabel("bottom", f"true {ds.target_name}")
-            self.regression_plot.setLabel("left", f"predicted {ds.target_name}")
+            set_texts(self.regression_plot, bottom=f"true {ds.target_name}")
+            set_texts(self.regression_plot, left=f"predicted {ds.target_name}")
             low, high = self._value_range
             self._identity.setData([low, high], [low, high])
         else:
@@ -173,6 +174,11 @@ class OutputView(QWidget):
         self._predictions = None
         self._dirty = True
         self.refresh()
+
+    @property
+    def pending(self) -> bool:
+        """Whether something arrived that :meth:`refresh` has not drawn yet."""
+        return self._dirty
 
     def refresh(self) -> None:
         """Draw the latest boundary or predictions (cheap when nothing new arrived)."""
@@ -209,8 +215,8 @@ class OutputView(QWidget):
         self.boundary_plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         names, same_units = plane_axes(ds)
         self.boundary_plot.setAspectLocked(same_units)
-        self.boundary_plot.setLabel("bottom", names[0])
-        self.boundary_plot.setLabel("left", names[1])
+        set_texts(self.boundary_plot, bottom=names[0])
+        set_texts(self.boundary_plot, left=names[1])
         self.boundary_plot.hint.item.setText("Train, or press Step, to see the model's output.")
         self.boundary_plot.hint.set_visible(True)
 
@@ -225,7 +231,7 @@ class OutputView(QWidget):
         if ds is None or not ds.is_2d or boundary is None:
             self._image_array = None
             self._heatmap.clear()
-            self.boundary_plot.setTitle("Model output")
+            set_texts(self.boundary_plot, title="Model output")
             self.boundary_plot.hint.set_visible(True)
             return
         self._image_array = output_colours(boundary.output, ds.task, self._value_range)
@@ -234,7 +240,7 @@ class OutputView(QWidget):
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
         self._heatmap.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
-        self.boundary_plot.setTitle(f"{_shown_quantity(ds)} at epoch {boundary.epoch}")
+        set_texts(self.boundary_plot, title=f"{_shown_quantity(ds)} at epoch {boundary.epoch}")
         self.boundary_plot.hint.set_visible(False)
 
     # -- other sets -----------------------------------------------------------------------------
@@ -266,8 +272,8 @@ class OutputView(QWidget):
             for text in self._cell_texts:
                 text.setText("")
             self._scatter.clear()
-            self.confusion_plot.setTitle("Confusion matrix (test set)")
-            self.regression_plot.setTitle("Predicted vs true (test set)")
+            set_texts(self.confusion_plot, title="Confusion matrix (test set)")
+            set_texts(self.regression_plot, title="Predicted vs true (test set)")
             self.confusion_plot.hint.set_visible(True)
             self.regression_plot.hint.set_visible(True)
             return
@@ -278,7 +284,7 @@ class OutputView(QWidget):
             low, high = float(min(true.min(), pred.min())), float(max(true.max(), pred.max()))
             self._identity.setData([low, high], [low, high])
             mae = float(np.mean(np.abs(pred - true)))
-            self.regression_plot.setTitle(f"Test set: MAE {mae:.4g} at epoch {predictions.epoch}")
+            set_texts(self.regression_plot, title=f"Test set: MAE {mae:.4g} at epoch {predictions.epoch}")
             self.regression_plot.hint.set_visible(False)
             return
         k = ds.num_classes
@@ -293,7 +299,7 @@ class OutputView(QWidget):
             text.setText(str(value))
             text.setColor("w" if value > top / 2 else TEXT)
         accuracy = np.trace(counts) / max(int(counts.sum()), 1)
-        self.confusion_plot.setTitle(f"Test set: accuracy {accuracy:.1%} at epoch {predictions.epoch}")
+        set_texts(self.confusion_plot, title=f"Test set: accuracy {accuracy:.1%} at epoch {predictions.epoch}")
         self.confusion_plot.hint.set_visible(False)
 
 

@@ -1,8 +1,12 @@
 """The look every view shares: TensorFlow Playground's colours, colour maps and plot set-up."""
 from __future__ import annotations
 
+import math
+from typing import Callable
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from playground.data import FEATURES, Dataset
 
@@ -84,16 +88,35 @@ def make_plot(name: str, title: str, x_label: str, y_label: str, hint: str, *,
     if log_axis:
         plot.getAxis("left").setStyle(maxTextLevel=1)
     for side in ("left", "bottom"):
-        plot.getAxis(side).enableAutoSIPrefix(False)
+        axis = plot.getAxis(side)
+        axis.enableAutoSIPrefix(False)
+        # kept as a pixmap until its ticks change: redrawing tick labels is most of a live plot's paint
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.setObjectName(name)
     plot.setAccessibleName(title)
-    plot.setTitle(title, color=TEXT, size="10pt")
-    plot.setLabel("bottom", x_label, color=TEXT)
-    plot.setLabel("left", y_label, color=TEXT)
+    set_texts(plot, title=title, bottom=x_label, left=y_label)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(False)
     plot.hint = EmptyHint(plot, hint)
     return plot
+
+
+def set_texts(plot: pg.PlotWidget, *, title: str | None = None, bottom: str | None = None,
+              left: str | None = None) -> None:
+    """Set the title and axis labels that differ from those shown.
+
+    pyqtgraph redraws an axis's tick labels on every ``setLabel``, even with the same text: a live
+    view setting its labels at each refresh would never paint a cached axis.
+    """
+    shown = plot.__dict__.setdefault("_texts", {})
+    for place, text in (("title", title), ("bottom", bottom), ("left", left)):
+        if text is None or shown.get(place) == text:
+            continue
+        shown[place] = text
+        if place == "title":
+            plot.setTitle(text, color=TEXT, size="10pt")
+        else:
+            plot.setLabel(place, text, color=TEXT)
 
 
 class EmptyHint:
@@ -115,3 +138,82 @@ class EmptyHint:
         if self.item.isVisible():
             (x0, x1), (y0, y1) = self.view.viewRange()
             self.item.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    base = 10.0 ** math.floor(math.log10(value))
+    return next(m * base for m in (1.0, 2.0, 5.0, 10.0) if m * base >= value * (1 - 1e-9))
+
+
+def fitted_range(lo: float, hi: float, current: tuple[float, float] | None = None,
+                 fill: float = 0.5) -> tuple[float, float]:
+    """A view range for data spanning ``lo`` .. ``hi``: ``current`` while it holds the data and the
+    data fill at least ``fill`` of it, else the data's span rounded outward to a 1-2-5 step."""
+    if current is not None and current[0] <= lo and hi <= current[1] and hi - lo >= fill * (current[1] - current[0]):
+        return current
+    span = hi - lo
+    if span <= 0:
+        span = abs(hi) or 1.0
+        lo, hi = lo - span / 2, hi + span / 2
+    step = nice_ceiling(span / 4)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
+def grown_range(lo: float, hi: float, current: tuple[float, float] | None = None,
+                least: float = 10.0) -> tuple[float, float]:
+    """A view range from ``lo`` for data growing to ``hi`` (epochs): its end grows in 1-2-5 steps."""
+    if current is not None and current[0] <= lo and hi <= current[1]:
+        return current
+    return lo, nice_ceiling(max(hi - lo, least)) + lo
+
+
+class RangeFollower:
+    """Keeps a plot's view on its data in coarse steps, instead of pyqtgraph's auto-range.
+
+    Auto-range moves the axes with every new point, and redrawing tick labels is most of what a
+    live plot costs to paint (three quarters of it, measured); here a range changes only when the
+    data leave it or shrink to less than half of it, and a growing epoch axis grows in 1-2-5 steps.
+    Zooming or panning with the mouse stops the following; the plot's "A" button resumes it.
+    """
+
+    def __init__(self, plot: pg.PlotWidget, on_resume: Callable[[], None], *, grow_x: bool = False):
+        self.item = plot.getPlotItem()
+        self.grow_x = grow_x
+        self.following = True
+        self.x: tuple[float, float] | None = None
+        self.y: tuple[float, float] | None = None
+        self._on_resume = on_resume
+        view = self.item.getViewBox()
+        view.disableAutoRange()
+        view.sigRangeChangedManually.connect(self.stop)
+        self.item.autoBtn.clicked.disconnect(self.item.autoBtnClicked)
+        self.item.autoBtn.clicked.connect(self.resume)
+        self.item.hideButtons()
+
+    def show(self, x: tuple[float, float] | None = None, y: tuple[float, float] | None = None) -> None:
+        """Keep the data extents ``x`` and ``y`` (lo, hi) in view; None leaves that axis alone."""
+        if not self.following:
+            return
+        new_x = self.x if x is None else (grown_range if self.grow_x else fitted_range)(*x, self.x)
+        new_y = self.y if y is None else fitted_range(*y, self.y)
+        if (new_x, new_y) == (self.x, self.y):
+            return
+        self.x, self.y = new_x, new_y
+        self.item.getViewBox().setRange(xRange=new_x, yRange=new_y, padding=0.02)
+
+    def reset(self) -> None:
+        """Follow again from scratch (new data, or another scale)."""
+        self.following = True
+        self.x = self.y = None
+        self.item.hideButtons()
+
+    def resume(self) -> None:
+        self.reset()
+        self.item.autoBtn.hide()
+        self._on_resume()
+
+    def stop(self, *_args) -> None:
+        """Leave the range where the user put it, and offer the "A" button to follow again."""
+        self.following = False
+        self.item.showButtons()

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Slot
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from playground.core import events
-from playground.plots.style import BLUE, WHITE, make_plot
+from playground.plots.style import BLUE, WHITE, RangeFollower, make_plot, set_texts
 
 ROWS = 60  # value bins of the history heatmap
 MAX_COLUMNS = 500  # snapshots kept per layer; beyond that the time resolution halves
@@ -134,6 +134,8 @@ class WeightsView(QWidget):
         self.history_plot.addItem(self._image)
         self.history_plot.getPlotItem().getViewBox().setDefaultPadding(0)
         self.history_plot.showGrid(x=False, y=False)
+        self._histogram_range = RangeFollower(self.histogram_plot, self._resume_following)
+        self._history_range = RangeFollower(self.history_plot, self._resume_following, grow_x=True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -173,6 +175,11 @@ class WeightsView(QWidget):
         self._names = []
         self.refresh()
 
+    @property
+    def pending(self) -> bool:
+        """Whether something arrived that :meth:`refresh` has not drawn yet."""
+        return self._dirty
+
     def refresh(self) -> None:
         """Redraw the shown layer if a snapshot arrived (cheap when none did)."""
         if not self._dirty:
@@ -188,16 +195,17 @@ class WeightsView(QWidget):
         if empty:
             self._bars.setData([], [])
             self._history_shape = (ROWS, 0)
-            self.histogram_plot.setTitle("Latest histogram")
-            self.history_plot.setTitle("History")
+            set_texts(self.histogram_plot, title="Latest histogram")
+            set_texts(self.history_plot, title="History")
             return
         epoch, edges, counts = self._latest[key]
         self._bars.setData(edges, counts)
+        self._histogram_range.show(x=(float(edges[0]), float(edges[-1])), y=(0.0, float(max(counts.max(), 1))))
         name, kind = key
-        self.histogram_plot.setTitle(f"{name} {kind} at epoch {epoch:.0f}")
-        self.histogram_plot.setLabel("bottom", f"{kind} value")
-        self.history_plot.setLabel("left", f"{kind} value")
-        self.history_plot.setTitle(f"{name} {kind} over time (colour: count)")
+        set_texts(self.histogram_plot, title=f"{name} {kind} at epoch {epoch:.0f}")
+        set_texts(self.histogram_plot, bottom=f"{kind} value")
+        set_texts(self.history_plot, left=f"{kind} value")
+        set_texts(self.history_plot, title=f"{name} {kind} over time (colour: count)")
         self._draw_history(history)
 
     def histogram(self) -> tuple[np.ndarray, np.ndarray]:
@@ -211,6 +219,8 @@ class WeightsView(QWidget):
 
     # -- helpers --------------------------------------------------------------------------------
     def _forget(self) -> None:
+        self._histogram_range.reset()
+        self._history_range.reset()
         self._histories.clear()
         self._latest.clear()
         self._last_epoch = -1
@@ -253,9 +263,17 @@ class WeightsView(QWidget):
         image = columns[picked].T  # row i: values around grid[i], column j: time j
         self._image.setImage(image, autoLevels=False, levels=(0.0, max(float(image.max()), 1.0)))
         self._image.setRect(QRectF(first, low, step * len(picked), high - low))
+        self._history_range.show(x=(min(first, 0.0), first + step * len(picked)), y=(low, high))
 
     @Slot()
     def _choice_changed(self) -> None:
+        self._resume_following()
+
+    @Slot()
+    def _resume_following(self) -> None:
+        """Fit both plots to the shown layer again (another layer, or the "A" button)."""
+        self._histogram_range.reset()
+        self._history_range.reset()
         self._dirty = True
         self.refresh()
 

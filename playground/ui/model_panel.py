@@ -160,6 +160,11 @@ class LayerList(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As tall as its rows (within limits), so the panel asks for the room it really needs."""
+        rows = sum(self.sizeHintForRow(i) for i in range(self.count()))
+        return QSize(super().sizeHint().width(), max(self.minimumHeight(), min(rows + 2 * self.frameWidth() + 4, 360)))
+
     def drop_target(self, event: QDropEvent) -> int:
         """The row the dragged layer should end up at."""
         index = self.indexAt(event.position().toPoint())
@@ -181,6 +186,14 @@ class LayerList(QListWidget):
         event.accept()
         if target != source:
             self.moveRequested.emit(source, target)
+
+
+class SummaryTable(QTableWidget):
+    """The ``model.summary()`` table, as tall as its rows."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        rows = self.verticalHeader().length() + self.horizontalHeader().height()
+        return QSize(super().sizeHint().width(), rows + 2 * self.frameWidth() + 2)
 
 
 class ModelPanel(QWidget):
@@ -230,7 +243,7 @@ class ModelPanel(QWidget):
         out_row.addWidget(self.output_units)
         out_row.addWidget(self.output_activation, 1)
 
-        self.summary = named(QTableWidget(0, 3), "summaryTable", "Model summary",
+        self.summary = named(SummaryTable(0, 3), "summaryTable", "Model summary",
                              "The layers Keras builds, with their parameter counts (like model.summary())")
         self.summary.setHorizontalHeaderLabels(["Layer (type)", "Output", "Param #"])
         self.summary.verticalHeader().hide()
@@ -249,16 +262,17 @@ class ModelPanel(QWidget):
         self.problems.setObjectName("modelProblems")
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.problems)  # first, where it is seen
         top = QHBoxLayout()
         top.addWidget(self.inputs, 1)
         top.addWidget(self.normalize)
         layout.addLayout(top)
-        layout.addWidget(self.list, 3)
+        layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(self.output_frame)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.summary, 2)
+        layout.addWidget(self.summary)
         layout.addWidget(self.total)
+        layout.addStretch(1)
 
         self.normalize.toggled.connect(self._normalize_toggled)
         self.add.clicked.connect(self._add)
@@ -323,6 +337,7 @@ class ModelPanel(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(i, col, item)
+        self.summary.updateGeometry()
         trainable = sum(r.parameters for r in rows if r.trainable)
         fixed = sum(r.parameters for r in rows if not r.trainable)
         self.total.setText(f"Total params: <b>{trainable + fixed:,}</b> (trainable {trainable:,}, "
@@ -332,6 +347,7 @@ class ModelPanel(QWidget):
     def _update_sizes(self) -> None:
         for i, row in enumerate(self.rows()):
             self.list.item(i).setSizeHint(row.sizeHint())
+        self.list.updateGeometry()
 
     @Slot()
     def _update_buttons(self) -> None:

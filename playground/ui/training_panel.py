@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -154,12 +156,23 @@ class TrainingPanel(QWidget):
         self.problems = ProblemsLabel()
         self.problems.setObjectName("trainingProblems")
 
+        settings = self._settings = QWidget()
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.setContentsMargins(0, 0, 0, 0)
+        settings_layout.addWidget(self.problems)  # first, so a short panel still shows why Train is off
+        settings_layout.addLayout(form)
+        settings_layout.addStretch(1)
+        scroll = QScrollArea()  # the settings scroll in a short window; the controls stay in view
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(settings)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)  # takes what is left
+        scroll.setMinimumHeight(90)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
+        layout.addWidget(scroll, 1)
         layout.addLayout(controls)
         layout.addWidget(self.progress)
-        layout.addStretch(1)
 
         self.loss.currentIndexChanged.connect(lambda i: self._edit("Change loss", "loss", self.loss.itemData(i)))
         self.optimizer.currentIndexChanged.connect(
@@ -208,6 +221,13 @@ class TrainingPanel(QWidget):
         self.form.setRowVisible(6, t.schedule != "constant")
         self.decay_rate.setEnabled(t.schedule == "exponential")
         self.problems.show_messages(self.state.problems(), self.state.dataset_error)
+
+    def preferred_height(self) -> int:
+        """The height that shows every setting without scrolling."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        return (self._settings.sizeHint().height() + self.train.sizeHint().height()
+                + self.progress.sizeHint().height() + 2 * layout.spacing() + margins.top() + margins.bottom())
 
     def set_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(round(fraction * 1000))

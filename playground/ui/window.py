@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy, QWidget
 
 from playground import plots
 from playground.core import events as ev
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.output = plots.OutputView()
         self.network = plots.NetworkView()
         self.views = (self.curves, self.weights, self.output, self.network)
+        self._turn = 0  # which of the views after the curves is drawn next during a run
         self.data_panel = DataPanel(self.state, self.dialogs)
         self.model_panel = ModelPanel(self.state)
         self.training_panel = TrainingPanel(self.state)
@@ -106,9 +107,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Loading TensorFlow…")
 
     # -- construction ---------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
+        if scroll:  # scrolls vertically in a short window, never cut at the side
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QScrollArea.Shape.NoFrame)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(widget)
+            area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
+            area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+            area.setMinimumHeight(120)
+            widget = area
         dock.setWidget(widget)
         return dock
 
@@ -118,7 +129,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.docks = {
             "data": self._dock("Data", "dataDock", self.data_panel),
-            "model": self._dock("Model", "modelDock", self.model_panel),
+            "model": self._dock("Model", "modelDock", self.model_panel, scroll=True),
             "training": self._dock("Training", "trainingDock", self.training_panel),
             "curves": self._dock("Curves", "curvesDock", self.curves),
             "output": self._dock("Output", "outputDock", self.output),
@@ -141,7 +152,7 @@ class MainWindow(QMainWindow):
         width, height = self.width(), self.height()
         self.resizeDocks([d["data"], d["output"], d["network"]],
                          [int(width * 0.24), int(width * 0.40), int(width * 0.36)], h)
-        training = self.training_panel.sizeHint().height() + 30
+        training = self.training_panel.preferred_height() + 40
         self.resizeDocks([d["data"], d["training"]], [height - training, training], v)
         self.resizeDocks([d["output"], d["curves"]], [int(height * 0.5), int(height * 0.5)], v)
         self.resizeDocks([d["network"], d["weights"]], [int(height * 0.4), int(height * 0.6)], v)
@@ -327,8 +338,9 @@ class MainWindow(QMainWindow):
             self.dialogs.warning("Training failed", event.message)
         self._epoch = event.epoch
         self._status_dirty = True
-        if time.monotonic() - self._last_refresh >= REFRESH_S:
-            self._refresh()
+        settled = isinstance(event, (ev.Paused, ev.Finished, ev.Diverged, ev.Failed))
+        if settled or time.monotonic() - self._last_refresh >= REFRESH_S:
+            self._refresh(everything=settled)  # where a run stops, every view shows where it is
 
     def _finished_text(self, event: ev.Finished) -> str:
         if event.reason == "finished":
@@ -377,10 +389,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     @Slot()
-    def _refresh(self) -> None:
+    def _refresh(self, everything: bool = False) -> None:
+        """Draw what arrived: the curves every time, one other view in turn (all when ``everything``).
+
+        Painting every view 30 times a second would take more than the GUI thread has; in turn,
+        the weights, output and network views are each drawn ~10 times a second during a run.
+        """
         self._last_refresh = time.monotonic()
-        for view in self.views:
-            view.refresh()
+        self.curves.refresh()
+        others = self.views[1:]
+        for i in range(len(others)):
+            view = others[(self._turn + i) % len(others)]
+            if view.pending:
+                view.refresh()
+                if not everything:
+                    self._turn = (self._turn + i + 1) % len(others)
+                    break
         if not self._status_dirty:
             return
         self._status_dirty = False

@@ -83,8 +83,9 @@ class Worker(QObject):
 
     @Slot()
     def load_tensorflow(self) -> None:
-        from playground.core.engine import configure_gpus  # imports TensorFlow: seconds
+        from playground.core.engine import configure_gpus, leave_cores_free  # imports TensorFlow: seconds
 
+        leave_cores_free(1)  # the window keeps a core of its own: it stays smooth while training runs
         if self._guard("Loading TensorFlow", configure_gpus):
             self.ready.emit()
 

@@ -1,7 +1,9 @@
 """CurvesView: loss and metric curves from Metrics events."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from playground import plots
 from playground.core import events
@@ -118,3 +120,49 @@ def test_clear_empties_the_plots(view):
     view.clear()
     assert len(view.series("loss", "train")[0]) == 0
     assert view.loss_plot.hint.item.isVisible()
+
+
+def x_range(view):
+    return view.loss_plot.getPlotItem().getViewBox().viewRange()[0]
+
+
+def test_the_view_keeps_every_epoch_in_sight_and_moves_in_steps(view):
+    view.add(metrics(1, 120))
+    view.refresh()
+    first = x_range(view)
+    assert first[0] <= 0 and 120 <= first[1] <= 210  # 0 .. 200, a round end
+    y0, y1 = view.loss_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert y0 <= 1.2 / 120 and 1.2 <= y1  # every loss value, train and test
+    view.add(metrics(121, 190))
+    view.refresh()
+    assert x_range(view) == first  # still inside: the axes are not redrawn
+    view.log_check.setChecked(True)
+    view.add(metrics(191, 3000))
+    view.refresh()
+    x0, x1 = x_range(view)
+    assert x0 <= 0 and 3000 <= x1 <= 5200
+    y0, y1 = view.loss_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert y0 <= np.log10(1 / 3000) and np.log10(1.2) <= y1  # in log units on a log axis
+    a0, a1 = view.metric_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert a0 <= 1 / 16 and 3000 / 3010 <= a1
+
+
+def test_zooming_with_the_wheel_stops_following_and_the_a_button_resumes(view, qtbot):
+    view.add(metrics(1, 100))
+    view.refresh()
+    plot = view.loss_plot
+    centre = plot.viewport().rect().center()
+    wheel = QWheelEvent(QPointF(centre), plot.viewport().mapToGlobal(QPointF(centre)), QPoint(0, 0),
+                        QPoint(0, 240), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(plot.viewport(), wheel)
+    zoomed = x_range(view)
+    assert zoomed[1] - zoomed[0] < 100  # zoomed in
+    view.add(metrics(101, 400))
+    view.refresh()
+    assert x_range(view) == zoomed  # the user's view stays
+    item = view.loss_plot.getPlotItem()
+    assert not item.buttonsHidden  # the "A" button is offered on hover
+    item.autoBtn.clicked.emit(item.autoBtn)
+    assert item.buttonsHidden
+    assert 400 <= x_range(view)[1] <= 520
