@@ -14,8 +14,12 @@ SERIES = ("train", "test")
 DEFAULT_SMOOTHING = 0.6
 
 
-def smooth(y: np.ndarray, weight: float) -> np.ndarray:
-    """TensorBoard's debiased exponential moving average; non-finite values are skipped and kept."""
+def smooth(y: np.ndarray, weight: float, state: list | None = None) -> np.ndarray:
+    """TensorBoard's debiased exponential moving average; non-finite values are skipped and kept.
+
+    ``state`` (``[biased average, finite values seen]``, updated in place) carries the average
+    from one call to the next, so a growing series is smoothed a piece at a time.
+    """
     out = np.array(y, dtype=np.float64)
     finite = np.isfinite(out)
     values = out[finite]
@@ -23,12 +27,93 @@ def smooth(y: np.ndarray, weight: float) -> np.ndarray:
         return out
     from scipy.signal import lfilter  # imported on first use: scipy.signal costs ~1.5 s of start-up
 
-    average = lfilter([1.0 - weight], [1.0, -weight], values)
-    debias = np.ones(values.size)
-    early = min(values.size, int(np.ceil(np.log(1e-17) / np.log(weight))))  # later, weight ** t is below 1e-17
-    debias[:early] -= weight ** np.arange(1, early + 1)
+    last, seen = state if state is not None else (0.0, 0)
+    average, _ = lfilter([1.0 - weight], [1.0, -weight], values, zi=[weight * last])
+    steps = seen + np.arange(1, values.size + 1)
+    debias = -np.expm1(steps * np.log(weight))  # 1 - weight ** step, exact for tiny powers too
     out[finite] = average / debias
+    if state is not None:
+        state[:] = [float(average[-1]), seen + values.size]
     return out
+
+
+def peaks(rows: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Buckets of ``size`` consecutive rows (epoch, values…): each one's first epoch and the minimum
+    and maximum of every value column, NaN ignored (the rows that fill no whole bucket are left)."""
+    count = len(rows) // size
+    block = rows[:count * size].reshape(count, size, rows.shape[1])
+    return block[:, 0, 0], np.fmin.reduce(block[:, :, 1:], axis=1), np.fmax.reduce(block[:, :, 1:], axis=1)
+
+
+def interleave(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Rows to draw for buckets: each bucket's minimum, then its maximum, at its first epoch."""
+    out = np.empty((2 * len(x), 1 + low.shape[1]))
+    out[0::2, 0] = out[1::2, 0] = x
+    out[0::2, 1:], out[1::2, 1:] = low, high
+    return out
+
+
+class _Decimated:
+    """A growing table (epoch, values…) reduced for drawing, in time proportional to the new rows.
+
+    Up to ``LIMIT`` rows are drawn as they are. Beyond, rows fold into buckets drawn as their
+    minimum and maximum (pyqtgraph's "peak" mode, so spikes stay visible); when the buckets
+    pass ``LIMIT``, neighbours merge and the bucket size doubles. A run of a million epochs
+    draws as ~4,000 points per line, at the cost of a few thousand.
+    """
+
+    LIMIT = 2000
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.size = 1
+        self.folded = 0  # source rows in complete buckets
+        self._buckets: _Columns | None = None
+
+    def rows(self, table: np.ndarray) -> np.ndarray:
+        """What to draw of ``table`` (the same table as last time, longer, or else from scratch)."""
+        if len(table) < self.folded:
+            self.reset()
+        if self.size == 1 and len(table) <= self.LIMIT:
+            return table
+        if self._buckets is None:
+            self._buckets = _Columns(2 * table.shape[1] - 1)
+            self.size = 2
+        new = table[self.folded:]
+        x, low, high = peaks(new, self.size)
+        self._buckets.extend(np.column_stack([x, low, high]))
+        self.folded += len(x) * self.size
+        while self._buckets.size > self.LIMIT:
+            self._merge()
+        buckets = self._buckets.data[:self._buckets.size]
+        half = (buckets.shape[1] - 1) // 2
+        return np.vstack([interleave(buckets[:, 0], buckets[:, 1:1 + half], buckets[:, 1 + half:]),
+                          table[self.folded:]])
+
+    def _merge(self) -> None:
+        """Pairs of buckets become one of twice the size (an odd last one goes back to the rows)."""
+        buckets = self._buckets
+        pairs = buckets.size // 2
+        data = buckets.data[:2 * pairs]
+        half = (data.shape[1] - 1) // 2
+        merged = np.column_stack([data[0::2, 0],
+                                  np.fmin(data[0::2, 1:1 + half], data[1::2, 1:1 + half]),
+                                  np.fmax(data[0::2, 1 + half:], data[1::2, 1 + half:])])
+        self.folded -= (buckets.size - 2 * pairs) * self.size
+        buckets.truncate(0)
+        buckets.extend(merged)
+        self.size *= 2
+
+
+def decimate(table: np.ndarray, limit: int) -> np.ndarray:
+    """``table`` reduced to about ``2 * limit`` rows the same way, in one go (a zoomed-in slice)."""
+    size = -(-len(table) // limit)
+    if size <= 1:
+        return table
+    x, low, high = peaks(table, size)
+    return np.vstack([interleave(x, low, high), table[len(x) * size:]])
 
 
 class _Columns:
@@ -62,7 +147,9 @@ class CurvesView(QWidget):
         self.setObjectName("curvesView")
         self.setAccessibleName("Training curves")
         self._metric = "accuracy"
-        self._buffer = _Columns(5)  # epoch, loss, metric, test_loss, test_metric
+        self._buffer = _Columns(9)  # epoch, loss, metric, test_loss, test_metric, then those 4 smoothed
+        self._smoothing_state = [[0.0, 0] for _ in range(4)]  # of each smoothed column, see smooth()
+        self._drawn = _Decimated()
         self._dirty = False
 
         self.log_check = QCheckBox("Log scale")
@@ -124,6 +211,8 @@ class CurvesView(QWidget):
             self._hover[plot_name] = (marker, label)
             plot.scene().sigMouseMoved.connect(self._mouse_moved)
 
+        self.loss_plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._epochs_moved)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -157,15 +246,19 @@ class CurvesView(QWidget):
         epochs = np.arange(metrics.first_epoch, metrics.epoch + 1, dtype=np.float64)
         if self._buffer.size and metrics.first_epoch <= self._buffer.data[self._buffer.size - 1, 0]:
             self._buffer.truncate(int(np.searchsorted(self._buffer.column(0), metrics.first_epoch)))
+            self._resmooth()
         missing = np.full(len(epochs), np.nan)
         keys = ("loss", metric, "test_loss", f"test_{metric}")
-        rows = np.column_stack([epochs] + [values.get(k, missing) for k in keys])
-        self._buffer.extend(rows)
+        raw = [np.asarray(values.get(k, missing), dtype=np.float64) for k in keys]
+        weight = self.smooth_slider.value() / 100  # kept smoothed even when not shown: the toggle is instant
+        smoothed = [smooth(y, weight, state) for y, state in zip(raw, self._smoothing_state)]
+        self._buffer.extend(np.column_stack([epochs] + raw + smoothed))
         self._dirty = True
 
     def clear(self) -> None:
         """Forget every epoch (a new run or Reset)."""
         self._buffer.truncate(0)
+        self._resmooth()
         self._dirty = True
         self._hide_hover()
         for follower in self._followers.values():
@@ -184,19 +277,23 @@ class CurvesView(QWidget):
         if not self._dirty:
             return
         self._dirty = False
-        x = self._buffer.column(0)
-        smoothing = self._smoothing_weight()
+        table = self._buffer.data[:self._buffer.size]
+        following = self._followers["loss"].following
+        rows = self._drawn.rows(table) if following else self._visible_rows(table)
+        x = rows[:, 0]
+        smoothing = self._smoothing_weight() > 0
         for (plot_name, which), (back, line) in self._lines.items():
-            y = self._buffer.column(self._column(plot_name, which))
+            column = self._column(plot_name, which)
             if smoothing:
-                back.setData(x, y)
-                line.setData(x, smooth(y, smoothing))
+                back.setData(x, rows[:, column])
+                line.setData(x, rows[:, column + 4])
             else:
-                line.setData(x, y)
-            back.setVisible(bool(smoothing))
+                line.setData(x, rows[:, column])
+            back.setVisible(smoothing)
         for plot in (self.loss_plot, self.metric_plot):
             plot.hint.set_visible(self._buffer.size == 0)
-        self._follow()
+        if following:
+            self._follow(rows)
 
     def series(self, plot: str, which: str) -> tuple[np.ndarray, np.ndarray]:
         """The raw (epochs, values) of ``plot`` ("loss", or "accuracy"/"mae" for the lower plot) and
@@ -230,21 +327,22 @@ class CurvesView(QWidget):
             raise ValueError(f"which must be 'train' or 'test', not {which!r}")
         return 1 + (self._plot_name(plot) == "accuracy") + 2 * (which == "test")
 
-    def _follow(self) -> None:
-        """Keep every epoch and value in view (the raw values: smoothing only moves inside them)."""
-        if self._buffer.size == 0:
+    def _follow(self, rows: np.ndarray) -> None:
+        """Keep every epoch and value drawn in ``rows`` in view (the raw values: smoothing only
+        moves inside them; decimated rows keep every extreme)."""
+        if len(rows) == 0:
             return
-        x = self._buffer.column(0)
+        x = rows[:, 0]
         log = self.log_check.isChecked()
         for plot_name, follower in self._followers.items():
-            values = np.concatenate([self._buffer.column(self._column(plot_name, w)) for w in SERIES])
+            values = np.concatenate([rows[:, self._column(plot_name, w)] for w in SERIES])
             values = values[np.isfinite(values) & ((values > 0) | (not log or plot_name != "loss"))]
             if values.size == 0:
                 continue
             lo, hi = float(values.min()), float(values.max())
             if log and plot_name == "loss":
                 lo, hi = np.log10(lo), np.log10(hi)
-            epochs = (0.0, float(x[-1])) if plot_name == "loss" else None  # the metric plot's is linked
+            epochs = (0.0, float(x.max())) if plot_name == "loss" else None  # the metric plot's is linked
             follower.show(x=epochs, y=(lo, hi))
 
     @Slot()
@@ -256,7 +354,32 @@ class CurvesView(QWidget):
     def _resume_following(self) -> None:
         for follower in self._followers.values():
             follower.reset()
-        self._follow()
+        self._dirty = True
+        self.refresh()
+
+    def _visible_rows(self, table: np.ndarray) -> np.ndarray:
+        """The rows of the epochs in view, with a row either side, reduced like the whole table."""
+        (x0, x1), _ = self.loss_plot.getPlotItem().getViewBox().viewRange()
+        epochs = table[:, 0]
+        start = max(int(np.searchsorted(epochs, x0)) - 1, 0)
+        stop = int(np.searchsorted(epochs, x1, side="right")) + 1
+        return decimate(table[start:stop], _Decimated.LIMIT)
+
+    @Slot()
+    def _epochs_moved(self) -> None:
+        """The user zoomed or panned: draw the epochs now in view at full detail."""
+        if not self._followers["loss"].following:
+            self._dirty = True
+            self.refresh()
+
+    def _resmooth(self) -> None:
+        """Smooth every kept epoch again (another weight, or epochs replaced by a new run)."""
+        weight = self.smooth_slider.value() / 100
+        self._smoothing_state = [[0.0, 0] for _ in range(4)]
+        for i, state in enumerate(self._smoothing_state):
+            self._buffer.data[:self._buffer.size, 5 + i] = smooth(self._buffer.column(1 + i), weight, state)
+        self._drawn.reset()
+        self._dirty = True
 
     def _smoothing_weight(self) -> float:
         return self.smooth_slider.value() / 100 if self.smooth_check.isChecked() else 0.0
@@ -269,7 +392,8 @@ class CurvesView(QWidget):
         self.loss_plot.setLogMode(y=on)
         set_texts(self.loss_plot, left="loss (log scale)" if on else "loss")
         self._followers["loss"].y = None  # the range is in other units now
-        self._follow()
+        self._dirty = True
+        self.refresh()
 
     @Slot(bool)
     def _smoothing_toggled(self, on: bool) -> None:
@@ -280,7 +404,7 @@ class CurvesView(QWidget):
     @Slot(int)
     def _smoothing_changed(self, _value: int) -> None:
         self._show_smoothing_weight()
-        self._dirty = True
+        self._resmooth()
         self.refresh()
 
     @Slot(object)

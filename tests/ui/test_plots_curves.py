@@ -166,3 +166,41 @@ def test_zooming_with_the_wheel_stops_following_and_the_a_button_resumes(view, q
     item.autoBtn.clicked.emit(item.autoBtn)
     assert item.buttonsHidden
     assert 400 <= x_range(view)[1] <= 520
+
+
+def test_smoothing_a_piece_at_a_time_equals_smoothing_the_whole():
+    y = np.random.default_rng(2).normal(size=300)
+    y[[10, 150]] = np.nan
+    state = [0.0, 0]
+    pieces = np.concatenate([smooth(part, 0.9, state) for part in np.split(y, [7, 150, 151])])
+    np.testing.assert_allclose(pieces, smooth(y, 0.9), equal_nan=True)
+
+
+def test_a_million_epochs_draw_as_a_few_thousand_points_that_keep_every_spike(view):
+    spike = 612_345
+    for first in range(1, 1_000_001, 40_000):
+        event = metrics(first, first + 39_999)
+        if first <= spike < first + 40_000:
+            event.values["loss"][spike - first] = 50.0
+        view.add(event)
+        view.refresh()
+    x, y = view.series("loss", "train")
+    assert len(x) == 1_000_000 and x[-1] == 1_000_000
+    drawn = view.line("loss", "train")
+    assert len(drawn.xData) <= 4_100  # what is drawn stays small however long the run
+    assert drawn.yData.max() == 50.0 and drawn.yData.min() == y.min()  # extremes survive
+    assert x_range(view)[1] >= 1_000_000
+    view.smooth_check.setChecked(True)
+    assert len(view.line("loss", "train").xData) <= 4_100
+
+
+def test_zoomed_in_the_epochs_in_view_are_drawn_in_full(view):
+    view.add(metrics(1, 100_000))
+    view.refresh()
+    assert len(view.line("loss", "train").xData) < 5_000
+    view._stop_following()  # as a zoom with the mouse does
+    view.loss_plot.setXRange(5_000, 5_600, padding=0)
+    drawn = view.line("loss", "train")
+    assert drawn.xData[0] <= 5_000 and drawn.xData[-1] >= 5_600
+    np.testing.assert_array_equal(np.diff(drawn.xData), 1)  # every epoch, not buckets
+    np.testing.assert_allclose(drawn.yData, 1 / drawn.xData)

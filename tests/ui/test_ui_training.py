@@ -88,8 +88,8 @@ def test_pause_step_resume_and_stop(make_window, driver, qtbot):
     assert driver.epoch(window) == stopped_at
 
     driver.click(window, "stepButton")  # a step while idle
-    qtbot.waitUntil(lambda: driver.epoch(window) == stopped_at + 1)
-    assert "Stepped" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "Stepped" in window.statusBar().currentMessage())  # the step's last event
+    assert driver.epoch(window) == stopped_at + 1
     assert len(driver.loss(window)) == stopped_at + 1
 
 
