@@ -250,8 +250,8 @@ class CurvesView(QWidget):
         missing = np.full(len(epochs), np.nan)
         keys = ("loss", metric, "test_loss", f"test_{metric}")
         raw = [np.asarray(values.get(k, missing), dtype=np.float64) for k in keys]
-        weight = self.smooth_slider.value() / 100  # kept smoothed even when not shown: the toggle is instant
-        smoothed = [smooth(y, weight, state) for y, state in zip(raw, self._smoothing_state)]
+        weight = self._smoothing_weight()  # smoothed only while shown (it needs scipy: ~0.15 s to import)
+        smoothed = [smooth(y, weight, state) if weight else missing for y, state in zip(raw, self._smoothing_state)]
         self._buffer.extend(np.column_stack([epochs] + raw + smoothed))
         self._dirty = True
 
@@ -373,11 +373,12 @@ class CurvesView(QWidget):
             self.refresh()
 
     def _resmooth(self) -> None:
-        """Smooth every kept epoch again (another weight, or epochs replaced by a new run)."""
-        weight = self.smooth_slider.value() / 100
+        """Smooth every kept epoch again (smoothing turned on, another weight, or epochs replaced)."""
+        weight = self._smoothing_weight()
         self._smoothing_state = [[0.0, 0] for _ in range(4)]
         for i, state in enumerate(self._smoothing_state):
-            self._buffer.data[:self._buffer.size, 5 + i] = smooth(self._buffer.column(1 + i), weight, state)
+            column = self._buffer.column(1 + i)
+            self._buffer.data[:self._buffer.size, 5 + i] = smooth(column, weight, state) if weight else np.nan
         self._drawn.reset()
         self._dirty = True
 
@@ -398,14 +399,15 @@ class CurvesView(QWidget):
     @Slot(bool)
     def _smoothing_toggled(self, on: bool) -> None:
         self.smooth_slider.setEnabled(on)
-        self._dirty = True
+        self._resmooth()
         self.refresh()
 
     @Slot(int)
     def _smoothing_changed(self, _value: int) -> None:
         self._show_smoothing_weight()
-        self._resmooth()
-        self.refresh()
+        if self.smooth_check.isChecked():
+            self._resmooth()
+            self.refresh()
 
     @Slot(object)
     def _mouse_moved(self, pos) -> None:

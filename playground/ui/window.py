@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -96,12 +95,10 @@ class MainWindow(QMainWindow):
         self._default_layout = self.saveState()
         self._layout_restored = self._restore_settings()
 
-        # Events also trigger redraws (throttled): Qt's event loop delivers timers only when it is
-        # idle, and a busy training run keeps it busy. The timer draws what is left when it calms down.
-        self._last_refresh = 0.0
+        # The engine's events wait in a queue (see worker.py); this timer takes them and redraws.
         self.timer = QTimer(self)
         self.timer.setInterval(round(REFRESH_S * 1000))
-        self.timer.timeout.connect(self._refresh)
+        self.timer.timeout.connect(self._take_events)
         self.timer.start()
         self._state_changed()
         self.statusBar().showMessage("Loading TensorFlow…")
@@ -250,13 +247,12 @@ class MainWindow(QMainWindow):
         s.error.connect(self._edit_error)
         s.undo_stack.cleanChanged.connect(self._update_title)
         s.undo_stack.indexChanged.connect(self._update_undo_actions)
-        w.event.connect(self._on_event)
         w.preparing.connect(self._clear_views)
         self.trainer.modelReady.connect(self._on_prepared)
         w.ready.connect(self._on_tensorflow_ready)
         w.error.connect(self._on_worker_error)
         w.done.connect(self._on_done)
-        w.idle.connect(self._update_controls)
+        w.idle.connect(self._on_idle)
         p.train.clicked.connect(self.train_clicked)
         p.stop.clicked.connect(self.stop_clicked)
         p.step.step.connect(self.step_clicked)
@@ -309,9 +305,17 @@ class MainWindow(QMainWindow):
         self.dialogs.warning("Cannot use this data set", text)
 
     # -- engine -> views ------------------------------------------------------------------------
-    @Slot(object)
+    @Slot()
+    def _take_events(self) -> None:
+        """Store what the queued engine events carry, then draw (everything, where a run stopped)."""
+        queue, settled = self.trainer.worker.events, False
+        while queue:
+            event = queue.popleft()
+            self._on_event(event)
+            settled = settled or isinstance(event, (ev.Paused, ev.Finished, ev.Diverged, ev.Failed))
+        self._refresh(everything=settled)  # where a run stops, every view shows where it is
+
     def _on_event(self, event: ev.Event) -> None:
-        """Store what an event carries; the refresh timer draws it."""
         if isinstance(event, ev.Metrics):
             self.curves.add(event)
         elif isinstance(event, ev.Weights):
@@ -338,9 +342,6 @@ class MainWindow(QMainWindow):
             self.dialogs.warning("Training failed", event.message)
         self._epoch = event.epoch
         self._status_dirty = True
-        settled = isinstance(event, (ev.Paused, ev.Finished, ev.Diverged, ev.Failed))
-        if settled or time.monotonic() - self._last_refresh >= REFRESH_S:
-            self._refresh(everything=settled)  # where a run stops, every view shows where it is
 
     def _finished_text(self, event: ev.Finished) -> str:
         if event.reason == "finished":
@@ -358,11 +359,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _clear_views(self) -> None:
+        self._take_events()  # the old model's last events first
         for view in self.views:
             view.clear()
         self._progress = None
         self._epoch = 0
         self._status_dirty = True
+
+    @Slot(str)
+    def _on_idle(self, _kind: str) -> None:
+        self._take_events()  # the run's or step's last events, before the controls say it is over
+        self._update_controls()
 
     @Slot(str)
     def _on_prepared(self, device: str) -> None:
@@ -381,11 +388,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_worker_error(self, text: str) -> None:
+        self._take_events()
         self.statusBar().showMessage(text)
         self.dialogs.warning("Playground", text)
 
     @Slot(str)
     def _on_done(self, text: str) -> None:
+        self._take_events()
         self.statusBar().showMessage(text, 8000)
 
     @Slot()
@@ -395,7 +404,6 @@ class MainWindow(QMainWindow):
         Painting every view 30 times a second would take more than the GUI thread has; in turn,
         the weights, output and network views are each drawn ~10 times a second during a run.
         """
-        self._last_refresh = time.monotonic()
         self.curves.refresh()
         others = self.views[1:]
         for i in range(len(others)):

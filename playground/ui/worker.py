@@ -4,10 +4,17 @@
 queued signals of :class:`Trainer`, the facade the window talks to in the GUI
 thread. Pause, resume and stop only set flags, so the Trainer calls them on
 the engine directly; everything that touches Keras runs in the worker.
+
+The engine's events do not travel as signals: a run sends them by the hundred
+at its start, and Qt delivers queued signals before timers, so a stream of them
+would hold off every timer in the window. They wait in :attr:`Worker.events`
+and the window takes them on its own timer, and before it handles any other
+signal of the worker, so their order is kept.
 """
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -22,7 +29,6 @@ NO_MODEL = "There is no model yet: fix the problems shown in the Model panel fir
 class Worker(QObject):
     """Runs in the training thread: loads TensorFlow, builds, trains and exports the engine's model."""
 
-    event = Signal(object)  # every engine event, in order
     preparing = Signal()  # a new model is about to be built: views should clear
     prepared = Signal(int, str)  # the model of this generation is built, on this device
     ready = Signal()  # TensorFlow is loaded
@@ -34,6 +40,7 @@ class Worker(QObject):
     def __init__(self):
         super().__init__()
         self.engine = None
+        self.events: deque[ev.Event] = deque()  # every engine event, in order, for the GUI thread to take
         self.latest = 0  # the newest prepare generation asked for (written by the GUI thread)
         self._generation = 0  # the engine's
         self._lock = threading.Lock()
@@ -62,7 +69,7 @@ class Worker(QObject):
         elif isinstance(event, (ev.Finished, ev.Diverged, ev.Failed)):
             with self._lock:
                 self._live = False
-        self.event.emit(event)
+        self.events.append(event)
 
     # -- slots (training thread) ----------------------------------------------------------------
     def _guard(self, what: str, fn, *args) -> bool:
