@@ -188,6 +188,7 @@ def test_a_million_epochs_draw_as_a_few_thousand_points_that_keep_every_spike(vi
     assert len(x) == 1_000_000 and x[-1] == 1_000_000
     drawn = view.line("loss", "train")
     assert len(drawn.xData) <= 4_100  # what is drawn stays small however long the run
+    assert drawn.xData[-1] == 1_000_000  # and ends at the latest epoch
     assert drawn.yData.max() == 50.0 and drawn.yData.min() == y.min()  # extremes survive
     assert x_range(view)[1] >= 1_000_000
     view.smooth_check.setChecked(True)
