@@ -25,7 +25,7 @@ def smooth(y: np.ndarray, weight: float, state: list | None = None) -> np.ndarra
     values = out[finite]
     if weight <= 0 or values.size == 0:
         return out
-    from scipy.signal import lfilter  # imported on first use: scipy.signal costs ~1.5 s of start-up
+    from scipy.signal import lfilter  # on first use: importing scipy.signal takes 0.15-1.5 s
 
     last, seen = state if state is not None else (0.0, 0)
     average, _ = lfilter([1.0 - weight], [1.0, -weight], values, zi=[weight * last])
@@ -250,7 +250,7 @@ class CurvesView(QWidget):
         missing = np.full(len(epochs), np.nan)
         keys = ("loss", metric, "test_loss", f"test_{metric}")
         raw = [np.asarray(values.get(k, missing), dtype=np.float64) for k in keys]
-        weight = self._smoothing_weight()  # smoothed only while shown (it needs scipy: ~0.15 s to import)
+        weight = self._smoothing_weight()  # smoothed only while shown: it imports scipy
         smoothed = [smooth(y, weight, state) if weight else missing for y, state in zip(raw, self._smoothing_state)]
         self._buffer.extend(np.column_stack([epochs] + raw + smoothed))
         self._dirty = True

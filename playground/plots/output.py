@@ -148,8 +148,7 @@ class OutputView(QWidget):
             self._show_points(ds)
         elif ds.task == "regression":
             self.stack.setCurrentIndex(2)
-            set_texts(self.regression_plot, bottom=f"true {ds.target_name}")
-            set_texts(self.regression_plot, left=f"predicted {ds.target_name}")
+            set_texts(self.regression_plot, bottom=f"true {ds.target_name}", left=f"predicted {ds.target_name}")
             low, high = self._value_range
             self._identity.setData([low, high], [low, high])
         else:
@@ -215,8 +214,7 @@ class OutputView(QWidget):
         self.boundary_plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         names, same_units = plane_axes(ds)
         self.boundary_plot.setAspectLocked(same_units)
-        set_texts(self.boundary_plot, bottom=names[0])
-        set_texts(self.boundary_plot, left=names[1])
+        set_texts(self.boundary_plot, bottom=names[0], left=names[1])
         self.boundary_plot.hint.item.setText("Train, or press Step, to see the model's output.")
         self.boundary_plot.hint.set_visible(True)
 

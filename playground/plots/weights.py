@@ -202,10 +202,8 @@ class WeightsView(QWidget):
         self._bars.setData(edges, counts)
         self._histogram_range.show(x=(float(edges[0]), float(edges[-1])), y=(0.0, float(max(counts.max(), 1))))
         name, kind = key
-        set_texts(self.histogram_plot, title=f"{name} {kind} at epoch {epoch:.0f}")
-        set_texts(self.histogram_plot, bottom=f"{kind} value")
-        set_texts(self.history_plot, left=f"{kind} value")
-        set_texts(self.history_plot, title=f"{name} {kind} over time (colour: count)")
+        set_texts(self.histogram_plot, title=f"{name} {kind} at epoch {epoch:.0f}", bottom=f"{kind} value")
+        set_texts(self.history_plot, left=f"{kind} value", title=f"{name} {kind} over time (colour: count)")
         self._draw_history(history)
 
     def histogram(self) -> tuple[np.ndarray, np.ndarray]:
