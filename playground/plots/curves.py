@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core import events
-from playground.plots.style import TEST, TRAIN, RangeFollower, make_plot, set_texts
+from playground.plots.style import TEST, TRAIN, LiveView, RangeFollower, make_plot, set_texts
 
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error"}
 SERIES = ("train", "test")
@@ -139,7 +139,7 @@ class _Columns:
         return self.data[:self.size, i]
 
 
-class CurvesView(QWidget):
+class CurvesView(LiveView, QWidget):
     """Two stacked plots: loss and the metric per epoch, train and test lines, log scale and smoothing."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -150,7 +150,6 @@ class CurvesView(QWidget):
         self._buffer = _Columns(9)  # epoch, loss, metric, test_loss, test_metric, then those 4 smoothed
         self._smoothing_state = [[0.0, 0] for _ in range(4)]  # of each smoothed column, see smooth()
         self._drawn = _Decimated()
-        self._dirty = False
 
         self.log_check = QCheckBox("Log scale")
         self.log_check.setObjectName("logScaleCheck")
@@ -267,16 +266,8 @@ class CurvesView(QWidget):
             plot.setRange(xRange=(0, 100), yRange=(0, 1), padding=0)
         self.refresh()
 
-    @property
-    def pending(self) -> bool:
-        """Whether something arrived that :meth:`refresh` has not drawn yet."""
-        return self._dirty
-
-    def refresh(self) -> None:
+    def _draw(self) -> None:
         """Draw what arrived since the last refresh (cheap when nothing did)."""
-        if not self._dirty:
-            return
-        self._dirty = False
         table = self._buffer.data[:self._buffer.size]
         following = self._followers["loss"].following
         rows = self._drawn.rows(table) if following else self._visible_rows(table)

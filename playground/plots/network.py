@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core import events
-from playground.plots.style import BLUE, HINT, ORANGE, TEXT, lighten, rgb
+from playground.plots.style import BLUE, HINT, ORANGE, TEXT, LiveView, lighten, rgb
 
 MAX_NODES = min(12, events.MAX_DRAWN)  # nodes drawn per column; the rest are counted in a "+K"
 COLUMN_GAP = 150.0
@@ -67,7 +67,7 @@ def link_widths(weights: np.ndarray, largest: float) -> np.ndarray:
     return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.nan_to_num(scale)
 
 
-class NetworkView(QGraphicsView):
+class NetworkView(LiveView, QGraphicsView):
     """Inputs, hidden layers and the output as columns of nodes; links show the kernels' weights."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -90,7 +90,6 @@ class NetworkView(QGraphicsView):
         self._kernels: list[np.ndarray | None] = []  # per layer, the drawn part of the latest kernel
         self._biases: list[np.ndarray | None] = []
         self._weights: events.Weights | None = None
-        self._dirty = False
         self._build()
 
     # -- the interface --------------------------------------------------------------------------
@@ -114,16 +113,8 @@ class NetworkView(QGraphicsView):
         self._dirty = True
         self.refresh()
 
-    @property
-    def pending(self) -> bool:
-        """Whether something arrived that :meth:`refresh` has not drawn yet."""
-        return self._dirty
-
-    def refresh(self) -> None:
+    def _draw(self) -> None:
         """Restyle links and nodes from the latest weights (cheap when none arrived)."""
-        if not self._dirty:
-            return
-        self._dirty = False
         self._take_weights()
         kernels = [k for k in self._kernels if k is not None and k.size]
         largest = max((float(np.abs(k).max()) for k in kernels), default=0.0)

@@ -12,6 +12,7 @@ from playground.data import Dataset
 from playground.plots.style import (
     BLUE,
     TEXT,
+    LiveView,
     brushes,
     class_colours,
     diverging,
@@ -68,7 +69,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np
     return np.bincount(true[keep] * classes + pred[keep], minlength=classes * classes).reshape(classes, classes)
 
 
-class OutputView(QWidget):
+class OutputView(LiveView, QWidget):
     """The decision boundary under the data points (2-D sets), a confusion matrix, or predicted vs true."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -82,7 +83,6 @@ class OutputView(QWidget):
         self._confusion: np.ndarray | None = None
         self._value_range = (0.0, 1.0)
         self._cell_texts: list[pg.TextItem] = []
-        self._dirty = False
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._boundary_page())
@@ -174,16 +174,8 @@ class OutputView(QWidget):
         self._dirty = True
         self.refresh()
 
-    @property
-    def pending(self) -> bool:
-        """Whether something arrived that :meth:`refresh` has not drawn yet."""
-        return self._dirty
-
-    def refresh(self) -> None:
+    def _draw(self) -> None:
         """Draw the latest boundary or predictions (cheap when nothing new arrived)."""
-        if not self._dirty:
-            return
-        self._dirty = False
         self._draw_boundary()
         self._draw_predictions()
 

@@ -119,6 +119,30 @@ def set_texts(plot: pg.PlotWidget, *, title: str | None = None, bottom: str | No
             plot.setLabel(place, text, color=TEXT)
 
 
+class LiveView:
+    """What the live views share: what arrives marks them dirty, and :meth:`refresh` draws it once.
+
+    A view stores events as they come (cheap) and draws in ``_draw``, which the window calls
+    through :meth:`refresh` at most ~30 times a second, and only when ``pending``.
+    """
+
+    _dirty = False
+
+    @property
+    def pending(self) -> bool:
+        """Whether something arrived that :meth:`refresh` has not drawn yet."""
+        return self._dirty
+
+    def refresh(self) -> None:
+        """Draw what arrived since the last refresh (nothing to do when nothing did)."""
+        if self._dirty:
+            self._dirty = False
+            self._draw()
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+
 class EmptyHint:
     """Grey text centred in a plot while it has nothing to show."""
 

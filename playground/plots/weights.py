@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Slot
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from playground.core import events
-from playground.plots.style import BLUE, WHITE, RangeFollower, make_plot, set_texts
+from playground.plots.style import BLUE, WHITE, LiveView, RangeFollower, make_plot, set_texts
 
 ROWS = 60  # value bins of the history heatmap
 MAX_COLUMNS = 500  # snapshots kept per layer; beyond that the time resolution halves
@@ -86,7 +86,7 @@ def rebin(edges: np.ndarray, counts: np.ndarray, grid: np.ndarray) -> np.ndarray
     return np.diff(at.reshape(rows, len(grid)), axis=1)
 
 
-class WeightsView(QWidget):
+class WeightsView(LiveView, QWidget):
     """The chosen layer's kernel or bias: latest histogram on top, the history as a heatmap below."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -97,7 +97,6 @@ class WeightsView(QWidget):
         self._latest: dict[tuple[str, str], tuple[float, np.ndarray, np.ndarray]] = {}
         self._names: list[str] = []
         self._last_epoch = -1
-        self._dirty = False
         self._history_shape = (ROWS, 0)
 
         self.layer_combo = QComboBox()
@@ -175,16 +174,8 @@ class WeightsView(QWidget):
         self._names = []
         self.refresh()
 
-    @property
-    def pending(self) -> bool:
-        """Whether something arrived that :meth:`refresh` has not drawn yet."""
-        return self._dirty
-
-    def refresh(self) -> None:
+    def _draw(self) -> None:
         """Redraw the shown layer if a snapshot arrived (cheap when none did)."""
-        if not self._dirty:
-            return
-        self._dirty = False
         self._update_choices()
         key = self._shown()
         history = self._histories.get(key)
