@@ -205,3 +205,12 @@ def test_zoomed_in_the_epochs_in_view_are_drawn_in_full(view):
     assert drawn.xData[0] <= 5_000 and drawn.xData[-1] >= 5_600
     np.testing.assert_array_equal(np.diff(drawn.xData), 1)  # every epoch, not buckets
     np.testing.assert_allclose(drawn.yData, 1 / drawn.xData)
+
+
+def test_a_step_of_the_epoch_axis_draws_the_new_epochs_at_once(view):
+    view.add(metrics(1, 190))
+    view.refresh()
+    view.add(metrics(191, 260))  # past the 200 the axis ended at: it steps to 500
+    view.refresh()
+    drawn, _ = view.line("loss", "train").getData()  # what the next paint draws (clipped to the view)
+    assert drawn[-1] == 260
