@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 import html
-from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QTextEdit,
+    QWidget,
+)
 
-from playground import plots
+from playground import plots, resources_path
 from playground.core import events as ev
 from playground.core.build import hidden_name
 from playground.core.spec import Experiment
+from playground.data import list_datasets
 from playground.errors import PlaygroundError
 from playground.files import atomic_path
 from playground.ui.data_panel import DataPanel
@@ -24,6 +35,8 @@ from playground.ui.worker import Trainer
 
 REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
 MAX_RECENT = 8
+FIRST_SIZE = QSize(1600, 1000)  # the first window's size where the screen has room for it
+SCREEN_SHARE = 0.9  # ... and at most this share of the screen's free area where it has not
 EXPERIMENT_FILTER = "Playground experiments (*.json);;All files (*)"
 SHORTCUTS = (
     ("Space", "Train / pause / resume"),
@@ -49,6 +62,26 @@ def _build_key(exp: Experiment) -> dict:
 
 def _with_suffix(path: str, suffix: str) -> str:
     return path if not path or path.endswith(suffix) else str(Path(path).with_suffix("")) + suffix
+
+
+def first_geometry(available: QRect) -> QRect:
+    """The first window: 1600x1000 but at most 90% of the screen's free area, centred on it.
+
+    A fixed 1600x1000 put Train and the status bar below the bottom of a 1366x768 laptop screen.
+    (A saved geometry that no longer fits is Qt's to fix: ``restoreGeometry`` shrinks and moves it
+    onto the screen, or refuses it where the screen's width changed a lot, leaving this one.)
+    """
+    rect = QRect(QPoint(), FIRST_SIZE.boundedTo(available.size() * SCREEN_SHARE))
+    rect.moveCenter(available.center())
+    return rect
+
+
+def _takes_text(widget: QObject) -> bool:
+    """Whether ``widget`` is a field to type text into, where Space types a space.
+
+    A spin box's own line edit never has the focus (the spin box has), so spin boxes are not.
+    """
+    return isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit))
 
 
 class MainWindow(QMainWindow):
@@ -91,7 +124,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self._connect()
         self._update_undo_actions()
-        self.resize(1600, 1000)
+        self.setGeometry(first_geometry(self.screen().availableGeometry()))
         self._default_layout = self.saveState()
         self._layout_restored = self._restore_settings()
 
@@ -188,6 +221,7 @@ class MainWindow(QMainWindow):
         self.act_undo = a("&Undo", self.undo, key.Undo)
         self.act_redo = a("&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         self.act_train = a("&Train", self.train_clicked, "Space", "Train / pause / resume")
+        self.act_train.setAutoRepeat(False)  # holding Space down must not toggle train and pause
         self.act_stop = a("&Stop", self.stop_clicked, "Ctrl+.", "Stop training")
         self.act_step = a("Step one &epoch", lambda: self.step_clicked(False), "Ctrl+T")
         self.act_step_batch = a("Step one &batch", lambda: self.step_clicked(True), "Ctrl+Shift+T")
@@ -252,11 +286,13 @@ class MainWindow(QMainWindow):
         w.ready.connect(self._on_tensorflow_ready)
         w.error.connect(self._on_worker_error)
         w.done.connect(self._on_done)
+        w.fileDone.connect(self._file_done)
         w.idle.connect(self._on_idle)
         p.train.clicked.connect(self.train_clicked)
         p.stop.clicked.connect(self.stop_clicked)
         p.step.step.connect(self.step_clicked)
         p.reset.clicked.connect(self.reset_clicked)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # -- state -> views and engine --------------------------------------------------------------
     @Slot()
@@ -397,6 +433,11 @@ class MainWindow(QMainWindow):
         self._take_events()
         self.statusBar().showMessage(text, 8000)
 
+    @Slot(str, str)
+    def _file_done(self, _operation: str, path: str) -> None:
+        """A file operation succeeded: the next file dialog starts in its folder (not in a failed one's)."""
+        settings().setValue("lastDirectory", str(Path(path).resolve().parent))
+
     @Slot()
     def _refresh(self, everything: bool = False) -> None:
         """Draw what arrived: the curves every time, one other view in turn (all when ``everything``).
@@ -470,6 +511,27 @@ class MainWindow(QMainWindow):
         else:
             self.trainer.pause()
         self._update_controls()
+
+    @Slot(QWidget, QWidget)
+    def _focus_changed(self, old: QWidget | None, now: QWidget | None) -> None:
+        """Watch the keys of the widget with the focus, if it is in this window (see eventFilter)."""
+        if old is not None:
+            old.removeEventFilter(self)
+        if now is not None and self.isAncestorOf(now):
+            now.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Space trains or pauses from anywhere in the window, except in a field that takes text.
+
+        Spin boxes (and their line edits) claim Space before the Train shortcut sees it, so their
+        key press arrives here instead; taking it keeps Space from changing them.
+        """
+        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Space
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier and not _takes_text(watched)):
+            if not event.isAutoRepeat():
+                self.act_train.trigger()
+            return True
+        return super().eventFilter(watched, event)
 
     @Slot()
     def stop_clicked(self) -> None:
@@ -546,11 +608,16 @@ class MainWindow(QMainWindow):
         clear.triggered.connect(lambda: settings().remove("recentFiles"))
 
     def _fill_examples(self) -> None:
-        folder = resources.files("playground.resources") / "examples"
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name) if folder.is_dir() else []:
-            if entry.name.endswith(".json"):
-                action = self.examples_menu.addAction(Path(entry.name).stem)
-                action.triggered.connect(lambda _=False, p=str(entry): self._open_checked(p, example=True))
+        """One entry per shipped example, by its data set's name (``xor.json``: "Exclusive or") and
+        in the data set list's order, with the data set's description as its tooltip."""
+        infos = {info.name: info for info in list_datasets()}
+        rank = {name: i for i, name in enumerate(infos)}
+        self.examples_menu.setToolTipsVisible(True)
+        for path in sorted(resources_path.examples(), key=lambda p: (rank.get(p.stem, len(rank)), p.stem)):
+            info = infos.get(path.stem)
+            action = self.examples_menu.addAction(info.title if info else path.stem)
+            action.setToolTip(info.description if info else str(path))
+            action.triggered.connect(lambda _=False, p=str(path): self._open_checked(p, example=True))
 
     def _maybe_save(self) -> bool:
         """Ask about unsaved changes; False if the user cancels (or the save fails)."""
@@ -639,7 +706,6 @@ class MainWindow(QMainWindow):
         else:
             path = self.dialogs.open_path(title, self._directory(), filters)
         if path:
-            settings().setValue("lastDirectory", str(Path(path).parent))
             self._file_operation(operation, path)
 
     def _file_operation(self, operation: str, path: str | Path) -> None:
