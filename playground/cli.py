@@ -3,24 +3,55 @@
     python main.py                              open the app
     python main.py EXPERIMENT.json              open the app with an experiment
     python main.py train EXPERIMENT.json [--epochs N] [--out DIR] [--device auto|cpu|gpu]
+                                         [--checkpoint-every N] [--verbose]
+    python main.py train --resume DIR [--epochs N] [--out DIR] ...
     python main.py datasets [--export NAME FILE.csv]
     python main.py inspect FILE                 an experiment, .keras or .weights.h5 file
+    python main.py --help | --version
 
-Exit codes: 0 done, 2 bad input (one sentence on stderr), 1 training failed.
+Exit codes: 0 done, 2 bad input (one sentence on stderr, never a traceback), 1 training failed,
+130 interrupted. A first argument that is neither a command nor an existing file is bad input:
+a typo must not open the window.
+
+``train`` writes model.keras, model.weights.h5, history.csv and experiment.json into its
+folder, all four or none (:func:`write_run`): at the end, every ``--checkpoint-every`` epochs,
+and when interrupted. The first Ctrl-C (or SIGTERM) stops the engine at the end of the chunk
+under way and writes what was trained so far, then exits 130; a second one aborts at once. To
+make that possible the engine trains in a worker thread while the main thread, the only one
+Python delivers signals to, waits in short slices. ``--resume DIR`` continues such a folder: the
+weights and the optimizer's state come from its model.keras, the epoch count and the curves
+from its history.csv, so the shuffle of each epoch (a hash of the seed and the epoch index) is
+the one the uninterrupted run would have used. A stop in the middle of an epoch (only data sets
+whose epoch outlasts a chunk) keeps that epoch's batches in the weights but not in the history;
+a resumed run trains the epoch again.
+
+TensorFlow's start-up log lines stay hidden (:mod:`playground.tf_quiet`) unless ``--verbose``
+or ``PLAYGROUND_VERBOSE=1``.
 """
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import csv
+import difflib
 import json
 import os
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
 from playground.errors import PlaygroundError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SUBCOMMANDS = ("train", "datasets", "inspect")
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("train", "datasets", "inspect")
+DISTRIBUTION_PACKAGE = "playground"  # the import name; the distribution is "keras-playground"
+ABORTED = ("aborted; nothing more was written, and files written before are complete (every write "
+           "is a rename of a finished file).")
+WAIT_SLICE = 0.1  # seconds the main thread waits at a time, so that a signal is handled at once
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,28 +61,76 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_BAD_INPUT)
 
 
+def version() -> str:
+    """The installed distribution's version: whichever distribution provides the ``playground``
+    package (its name changed), so an unrelated distribution of an old name is never asked."""
+    from importlib import metadata
+
+    for name in metadata.packages_distributions().get(DISTRIBUTION_PACKAGE, []):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown (not installed: pip install -e .)"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked for (reading the installed metadata takes a while)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"playground {version()}")
+        parser.exit(EXIT_OK)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="playground", description="Playground: a desktop neural-network playground.")
-    sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train an experiment headless and write the model and history")
-    t.add_argument("experiment", help="an experiment .json file")
-    t.add_argument("--epochs", type=int, help="epochs to train (default: the experiment's)")
-    t.add_argument("--out", help="folder for model.keras, model.weights.h5, history.csv, experiment.json "
-                                 "(default: ./<experiment name>-run)")
+    verbose_help = "show TensorFlow's own start-up messages (also PLAYGROUND_VERBOSE=1)"
+    common = argparse.ArgumentParser(add_help=False)  # --verbose after the command, too
+    common.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
+    p = _Parser(prog="playground", description="Playground: a desktop neural-network playground. "
+                "Without a command (or with an experiment file) it opens the window.")
+    p.add_argument("--version", action=_VersionAction)
+    p.add_argument("--verbose", action="store_true", help=verbose_help)
+    sub = p.add_subparsers(dest="command", required=True, title="commands")
+    t = sub.add_parser("train", parents=[common], help="train an experiment headless and write the model "
+                       "and history", description="Train an experiment and write model.keras, "
+                       "model.weights.h5, history.csv and experiment.json. Ctrl-C stops and writes what "
+                       "was trained (exit 130); a second Ctrl-C aborts.")
+    t.add_argument("experiment", nargs="?", help="an experiment .json file (or --resume DIR)")
+    t.add_argument("--resume", metavar="DIR", help="continue the run in DIR (written by train): its weights, "
+                   "optimizer state and history")
+    t.add_argument("--epochs", type=int, help="epochs to train (default: the experiment's); with --resume, "
+                   "that many more")
+    t.add_argument("--out", help="folder for the files (default: ./<experiment name>-run, or DIR with --resume)")
     t.add_argument("--device", choices=("auto", "cpu", "gpu"), help="where to train (default: the experiment's)")
-    d = sub.add_parser("datasets", help="list the built-in data sets, or export one as CSV")
+    t.add_argument("--checkpoint-every", type=int, metavar="N", help="also write the files every N epochs")
+    d = sub.add_parser("datasets", parents=[common], help="list the built-in data sets, or export one as CSV")
     d.add_argument("--export", nargs=2, metavar=("NAME", "FILE.csv"), help="write a data set to a CSV file")
-    i = sub.add_parser("inspect", help="summarise an experiment, .keras or .weights.h5 file")
+    i = sub.add_parser("inspect", parents=[common], help="summarise an experiment, .keras or .weights.h5 file")
     i.add_argument("file")
     return p
 
 
+def _not_a_command(word: str) -> str:
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return (f"'{word}' is neither a command nor an existing file{hint} (commands: {', '.join(COMMANDS)}; "
+            "python main.py --help says more).")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in SUBCOMMANDS and not argv[0].startswith("-"):
+    first = argv[0] if argv else None
+    if first is None or first not in COMMANDS and not first.startswith("-") and Path(first).is_file():
         from playground.ui.app import main as app_main
 
         return app_main(argv)
+    if first not in COMMANDS and not first.startswith("-"):
+        print(f"playground: {_not_a_command(first)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = _parser().parse_args(argv)
     try:
         return {"train": _train, "datasets": _datasets, "inspect": _inspect}[args.command](args)
@@ -59,69 +138,301 @@ def main(argv: list[str] | None = None) -> int:
         print(f"playground: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("playground: interrupted.", file=sys.stderr)
-        return EXIT_FAILED
+        print(f"playground: {ABORTED}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
-# -- train ------------------------------------------------------------------------------------
+# -- train: progress --------------------------------------------------------------------------
 
-class _ProgressPrinter:
-    """A one-line progress bar on a terminal; occasional plain lines otherwise."""
+BAR_WIDTH, MIN_BAR_WIDTH = 30, 10
+LOG_WIDTH = 1000  # not a terminal: a log has room for the whole line
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.tty = stream.isatty()
+
+def _figure(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.0f}" if per_second >= 10 else f"{per_second:.2g}"
+
+
+def progress_line(width: int, fraction: float, epoch: int, epochs: int, per_second: float,
+                  metrics: dict[str, float]) -> str:
+    """The progress line, at most ``width - 1`` characters (the last column wraps on some terminals).
+
+    Train and test figures stay whatever the width: the bar shrinks first, then goes, then the
+    speed, then the epoch total; only a terminal too narrow for the figures alone cuts them.
+    """
+    figures = "  ".join(
+        f"{k} {_figure(v)}" + (f" (test {_figure(metrics['test_' + k])})" if f"test_{k}" in metrics else "")
+        for k, v in metrics.items() if not k.startswith("test_"))
+    speed = f"{_rate(per_second)} epochs/s"
+    room = width - 1
+    texts = ["  ".join(p for p in parts if p) for parts in (
+        (f"epoch {epoch:,}/{epochs:,}", speed, figures), (f"epoch {epoch:,}/{epochs:,}", figures),
+        (f"epoch {epoch:,}", figures))]
+    bar = min(BAR_WIDTH, room - len(texts[0]) - 3)  # "[", "]" and a space
+    if bar >= MIN_BAR_WIDTH:
+        filled = int(bar * min(max(fraction, 0.0), 1.0))
+        return f"[{'#' * filled}{'.' * (bar - filled)}] {texts[0]}"
+    return next((t for t in texts if len(t) <= room), texts[-1][:room])
+
+
+class ProgressPrinter:
+    """Training progress on stderr: one line redrawn in place on a terminal, a plain line every few
+    seconds otherwise. Called in the engine's thread; :meth:`note` from the main thread."""
+
+    def __init__(self, start: int, target: int, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.start, self.target = start, target
         self.last = 0.0
         self.metrics: dict[str, float] = {}
         self.failure: str | None = None
         self.seconds = 0.0
+        self.started = False
+        self._open = False  # a progress line is on screen without its newline
+        # Re-entrant: an abort raised in the main thread while it holds the lock still gets to print.
+        self._lock = threading.RLock()
+
+    def _width(self) -> int:
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError):
+            return 80
 
     def __call__(self, event) -> None:
         from playground.core import events as ev
 
         if isinstance(event, ev.Metrics):
             self.metrics = event.last()
-        elif isinstance(event, ev.Started):
-            print(f"Training on {event.device}: {event.parameters:,} parameters, "
-                  f"{event.batches_per_epoch} batches per epoch.", file=self.stream)
+        elif isinstance(event, ev.Started) and not self.started:
+            self.started = True
+            where = f"Resuming at epoch {event.epoch:,} on" if event.epoch else "Training on"
+            self.note(f"{where} {event.device}: {event.parameters:,} parameters, "
+                      f"{event.batches_per_epoch} batches per epoch.")
         elif isinstance(event, ev.Progress):
             now = time.monotonic()
-            if now - self.last < (0.1 if self.tty else 5.0) and event.fraction < 1:
+            done = event.epoch >= self.target and event.batch == 0
+            if now - self.last < (0.1 if self.tty else 5.0) and not done:
                 return
             self.last = now
-            width = 30
-            filled = int(width * event.fraction)
-            figures = "  ".join(f"{k} {v:.4g}" for k, v in self.metrics.items())
-            line = (f"[{'#' * filled}{'.' * (width - filled)}] epoch {event.epoch}  "
-                    f"{event.epochs_per_second:,.0f} epochs/s  {figures}")
-            if self.tty:
-                print("\r" + line[: os.get_terminal_size(self.stream.fileno()).columns - 1], end="",
-                      file=self.stream, flush=True)
-            else:
-                print(line, file=self.stream, flush=True)
+            epochs = event.epoch + event.batch / max(event.batches_per_epoch, 1)
+            fraction = (epochs - self.start) / max(self.target - self.start, 1)
+            with self._lock:
+                if self.tty:
+                    line = progress_line(self._width(), fraction, event.epoch, self.target,
+                                         event.epochs_per_second, self.metrics)
+                    self.stream.write(f"\r{line}\x1b[K")  # \x1b[K clears what a longer line left
+                    self._open = True
+                else:
+                    self.stream.write(progress_line(LOG_WIDTH, fraction, event.epoch, self.target,
+                                                    event.epochs_per_second, self.metrics) + "\n")
+                self.stream.flush()
         elif isinstance(event, (ev.Failed, ev.Diverged)):
             self.failure = event.message
         elif isinstance(event, ev.Finished):
-            self.seconds = event.seconds
-            if self.tty:
-                print(file=self.stream)
+            self.seconds += event.seconds
 
+    def note(self, text: str) -> None:
+        """A line of its own; on a terminal it replaces the progress line, which the next event redraws."""
+        with self._lock:
+            self.stream.write(("\r\x1b[K" if self._open else "") + text + "\n")
+            self.stream.flush()
+            self._open = False
+
+    def close(self) -> None:
+        with self._lock:
+            if self._open:
+                self.stream.write("\n")
+                self.stream.flush()
+                self._open = False
+
+
+# -- train: signals ---------------------------------------------------------------------------
+
+class _Interrupts:
+    """SIGINT and SIGTERM while training: the first stops the engine at the end of its chunk (the
+    files are then written), a second aborts. Before training begins and after the files are
+    written there is nothing to save: the first aborts (before) or is ignored (after).
+
+    The handler only sets state and raises: printing from a handler can re-enter a stream the
+    interrupted code was writing, so :meth:`report` prints the notice from the waiting loop.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, printer: ProgressPrinter):
+        self.engine = None  # set once it exists; until training begins a signal aborts
+        self.printer = printer
+        self.training = False
+        self.stopping = False
+        self.finished = False
+        self._reported = False
+        self._previous: dict = {}
+
+    def __enter__(self) -> "_Interrupts":
+        for sig in self.SIGNALS:
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum, frame) -> None:
+        if self.finished:
+            return
+        if not self.training or self.stopping:
+            raise KeyboardInterrupt
+        self.stopping = True
+        self.engine.stop()
+
+    def listen(self, event) -> None:
+        """Engine thread: a run began. Each run clears the engine's stop flag, so a stop asked for
+        while it was starting (between checkpoints) is asked again."""
+        from playground.core import events as ev
+
+        if isinstance(event, ev.Started):
+            self.training = True
+            if self.stopping:
+                self.engine.stop()
+
+    def report(self) -> None:
+        """Main thread: say once that a stop is under way and how to abort it."""
+        if self.stopping and not self._reported:
+            self._reported = True
+            self.printer.note("playground: stopping at the end of this chunk of training to write the files; "
+                              "interrupt again to abort without them.")
+
+
+def _wait(future: concurrent.futures.Future, interrupts: _Interrupts):
+    """The result of work in the engine's thread, waited for in short slices so that signal handlers
+    run at once. An abort while that thread is inside TensorFlow ends the process here: a thread
+    cannot be stopped mid-chunk, and nothing is being written then (files are written by this thread)."""
+    try:
+        while True:
+            try:
+                return future.result(timeout=WAIT_SLICE)
+            except concurrent.futures.TimeoutError:
+                interrupts.report()
+    except KeyboardInterrupt:
+        interrupts.printer.close()
+        print(f"playground: {ABORTED}", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+
+
+# -- train: files -----------------------------------------------------------------------------
+
+RUN_FILES = ("model.keras", "model.weights.h5", "history.csv", "experiment.json")
+
+
+def write_run(out: Path, engine, exp, dataset) -> None:
+    """The run's files into ``out``, all of them or none: each is written in full into a hidden
+    folder inside ``out`` first, and only then are they renamed into place, so a crash, a full disk
+    or an abort while writing leaves the previous checkpoint whole."""
+    from playground.core.export import save_history, save_model, save_weights
+
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
+    except OSError as exc:
+        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
+    try:
+        save_model(engine.model, staging / "model.keras", exp, dataset)
+        save_weights(engine.model, staging / "model.weights.h5", exp, dataset)
+        save_history(engine.history, staging / "history.csv")
+        exp.save(staging / "experiment.json")
+        for item in sorted(staging.iterdir()):
+            os.replace(item, out / item.name)
+    except OSError as exc:
+        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """A history.csv as written by ``save_history``: ``epoch`` 1, 2, … then one figure per column."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+    if not rows or rows[0][:1] != ["epoch"]:
+        raise PlaygroundError(f"{path} is not a training history: its first column should be 'epoch'.")
+    columns = rows[0][1:]
+    history: dict[str, list[float]] = {c: [] for c in columns}
+    for epoch, row in enumerate(rows[1:], start=1):
+        try:
+            ok = int(row[0]) == epoch and len(row) == len(columns) + 1
+            values = [float(v) for v in row[1:]]
+        except (ValueError, IndexError):
+            ok = False
+        if not ok:
+            raise PlaygroundError(f"{path}, line {epoch + 1}: expected epoch {epoch} and {len(columns)} "
+                                  "figures.")
+        for c, v in zip(columns, values):
+            history[c].append(v)
+    return history
+
+
+def _load_run(folder: Path):
+    """(experiment, history) of a run folder for --resume; its model.keras is read by the engine."""
+    from playground.core import spec
+
+    if not folder.is_dir():
+        raise PlaygroundError(f"Cannot resume from {folder}: there is no such folder.")
+    missing = [n for n in ("experiment.json", "model.keras", "history.csv") if not (folder / n).is_file()]
+    if missing:
+        raise PlaygroundError(f"Cannot resume from {folder}: it has no {' or '.join(missing)} (train writes "
+                              "them into its --out folder).")
+    return spec.load(folder / "experiment.json"), read_history(folder / "history.csv")
+
+
+def _bounds(model, field: str) -> tuple[int | None, int | None]:
+    """The (ge, le) bounds of a pydantic field: options take their ranges from the experiment's own."""
+    bounds = {k: getattr(m, k) for m in model.model_fields[field].metadata for k in ("ge", "le")
+              if getattr(m, k, None) is not None}
+    return bounds.get("ge"), bounds.get("le")
+
+
+def _check_range(option: str, value: int, model, field: str) -> None:
+    low, high = _bounds(model, field)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise PlaygroundError(f"{option} must be between {low:,} and {high:,} (got {value:,}).")
+
+
+# -- train ------------------------------------------------------------------------------------
 
 def _train(args) -> int:
     from playground.core import spec
-    from playground.core.engine import Engine
-    from playground.core.export import save_history, save_model, save_weights
     from playground.data import load_dataset
 
-    exp_path = Path(args.experiment)
-    exp = spec.load(exp_path)
+    if (args.experiment is None) == (args.resume is None):
+        raise PlaygroundError("Give train either an experiment file or --resume DIR (one of them).")
+    for option in ("epochs", "checkpoint_every"):
+        if getattr(args, option) is not None:
+            _check_range(f"--{option.replace('_', '-')}", getattr(args, option), spec.TrainingSpec, "epochs")
+    if args.resume:
+        source = Path(args.resume)
+        exp, history = _load_run(source)
+        done = len(next(iter(history.values()), []))
+    else:
+        source, history, done = None, {}, 0
+        exp = spec.load(args.experiment)
     if args.epochs is not None:
-        if args.epochs < 1:
-            raise PlaygroundError(f"--epochs must be 1 or more (got {args.epochs}).")
-        exp.training.epochs = args.epochs
+        high = _bounds(spec.TrainingSpec, "epochs")[1]
+        if done + args.epochs > high:
+            raise PlaygroundError(f"--epochs {args.epochs:,} more after the {done:,} trained would make "
+                                  f"{done + args.epochs:,} epochs, over the {high:,} an experiment allows.")
+        exp.training.epochs = done + args.epochs
+    elif done >= exp.training.epochs:
+        raise PlaygroundError(f"{source} has trained all {done:,} epochs of its experiment; add --epochs N "
+                              "to train N more.")
     if args.device:
         exp.training.device = args.device
-    out = Path(args.out) if args.out else Path.cwd() / f"{exp_path.stem}-run"
+    out = Path(args.out) if args.out else source or Path.cwd() / f"{Path(args.experiment).stem}-run"
     if out.exists() and not out.is_dir():
         raise PlaygroundError(f"--out {out} exists and is not a folder.")
     out.mkdir(parents=True, exist_ok=True)
@@ -129,22 +440,52 @@ def _train(args) -> int:
         raise PlaygroundError(f"The output folder {out} is not writable.")
     dataset = load_dataset(**exp.dataset.model_dump())
     spec.check(exp, dataset.task, dataset.output_units)
+    return _train_and_write(args, exp, dataset, out, source, done, history)
 
-    printer = _ProgressPrinter()
-    engine = Engine(exp, printer, dataset)
-    engine.prepare()  # bad settings (a GPU that isn't there, ...) raise here: exit 2
-    reason = engine.run()
-    if reason in ("failed", "diverged"):
-        print(f"playground: {printer.failure}", file=sys.stderr)
-        return EXIT_FAILED
-    save_model(engine.model, out / "model.keras")
-    save_weights(engine.model, out / "model.weights.h5")
-    save_history(engine.history, out / "history.csv")
-    exp.save(out / "experiment.json")
-    result = {"epochs": engine.epoch, **{k: v[-1] for k, v in engine.history.items()},
-              "seconds": round(printer.seconds, 3), "device": engine.device, "out": str(out)}
-    print(json.dumps(result))
-    return EXIT_OK
+
+def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: int, history) -> int:
+    from playground.tf_quiet import import_tensorflow
+
+    target = exp.training.epochs
+    printer = ProgressPrinter(done, target)
+    with _Interrupts(printer) as interrupts:
+        import_tensorflow(args.verbose)
+        from playground.core.engine import Engine
+
+        def listen(event) -> None:
+            interrupts.listen(event)
+            printer(event)
+
+        engine = interrupts.engine = Engine(exp, listen, dataset)
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="engine") as pool:
+            _wait(pool.submit(engine.prepare), interrupts)  # bad settings (a missing GPU, ...) raise: exit 2
+            if source is not None:
+                _wait(pool.submit(engine.restore, source / "model.keras", done, history), interrupts)
+            every = args.checkpoint_every or target
+            reason = "finished"
+            while engine.epoch < target and not interrupts.stopping:
+                reason = _wait(pool.submit(engine.run, min(every, target - engine.epoch)), interrupts)
+                if reason != "finished":
+                    break
+                if engine.epoch < target:
+                    write_run(out, engine, exp, dataset)
+        printer.close()
+        if reason in ("failed", "diverged"):
+            interrupts.finished = True
+            print(f"playground: {printer.failure}", file=sys.stderr)
+            return EXIT_FAILED
+        write_run(out, engine, exp, dataset)
+        interrupts.finished = True  # from here on a signal has nothing left to stop or abort
+        stopped = engine.epoch < target
+        if stopped:
+            print(f"playground: stopped at epoch {engine.epoch:,} of {target:,}; wrote {', '.join(RUN_FILES)} "
+                  f"to {out} as trained so far (python main.py train --resume {out} continues).",
+                  file=sys.stderr)
+        result = {"epochs": engine.epoch, **{k: v[-1] for k, v in engine.history.items() if v},
+                  "seconds": round(printer.seconds, 3), "device": engine.device, "out": str(out),
+                  "stopped": stopped}
+        print(json.dumps(result), flush=True)
+    return EXIT_INTERRUPTED if stopped else EXIT_OK
 
 
 # -- datasets, inspect -------------------------------------------------------------------------
@@ -177,7 +518,9 @@ def _inspect(args) -> int:
         print(describe_weights_file(path))
     elif name.endswith(".keras"):
         from playground.core.export import describe_model, load_model
+        from playground.tf_quiet import import_tensorflow
 
+        import_tensorflow(args.verbose)
         print(describe_model(load_model(path)))
     elif name.endswith(".json"):
         print(describe_experiment(path))
@@ -206,6 +549,6 @@ def describe_experiment(path: Path) -> str:
         lines.append(f"{r.name:<16} {r.kind:<14} {r.output_units:>8} {r.activation:<12} {r.parameters:>10,}")
     trainable = sum(r.parameters for r in rows if r.trainable)
     lines.append(f"Total parameters: {sum(r.parameters for r in rows):,} ({trainable:,} trainable)")
-    for problem in spec.problems(exp, ds.task, ds.output_units):
-        lines.append(f"Problem: {problem}")
+    for problem in spec.problems(exp, ds.task, ds.output_units, ds.y_train):
+        lines.append(f"{'Warning' if problem.severity == 'warning' else 'Problem'}: {problem}")
     return "\n".join(lines)
