@@ -1,16 +1,27 @@
-"""Atomic file writing: a temporary file in the target folder, then a rename.
+"""Atomic file writing: a temporary file in the target folder, flushed to disk, then a rename.
 
-A crash or a full disk never leaves a half-written file in place of a good one.
+A crash, a full disk or a failing writer never leaves a half-written file in place of a good
+one, and a rename that returned survives a power cut (the file and then its folder are fsynced).
+
+New files get the modes ``open()`` and ``mkdir()`` would give them (0666 and 0777 less the
+umask), so a teacher's exports in a shared folder are readable to the class; a file that is
+replaced keeps its mode. The temporary name is created with those modes directly instead of
+``mkstemp``'s 0600, so the umask is applied by the kernel and never read or changed here
+(``os.umask`` can only be read by setting it, which races with other threads).
 """
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import shutil
+import stat
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from playground.errors import PlaygroundError
+
+_NAME_TRIES = 100  # random temporary names tried before giving up (a clash is already unlikely)
 
 
 def _check_folder(path: Path) -> None:
@@ -19,36 +30,81 @@ def _check_folder(path: Path) -> None:
         raise PlaygroundError(f"Cannot write {path}: the folder {folder} does not exist.")
     if not os.access(folder, os.W_OK):
         raise PlaygroundError(f"Cannot write {path}: the folder {folder} is not writable.")
-    if path.is_dir():
-        raise PlaygroundError(f"Cannot write {path}: it is a folder.")
+
+
+def _cannot_write(path: Path, exc: OSError) -> PlaygroundError:
+    return PlaygroundError(f"Cannot write {path}: {exc.strerror or exc}.")
+
+
+def _create_beside(path: Path, suffix: str, create: Callable[[Path], object]) -> Path:
+    """A new hidden name beside ``path`` made by ``create`` (which fails if the name exists)."""
+    for _ in range(_NAME_TRIES):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{suffix}")
+        try:
+            create(tmp)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        return tmp
+    raise PlaygroundError(f"Cannot write {path}: no free temporary name in {path.parent}.")
+
+
+def _new_file(path: Path) -> None:
+    """An empty file with the mode open() gives (0666 less the umask); fails if it exists."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or, on POSIX, a folder's entries) to disk; Windows flushes only what is
+    open for writing."""
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable, where the OS allows: Windows cannot open a folder
+    (NTFS journals the rename itself) and some file systems refuse to fsync one."""
+    if os.name == "nt":
+        return
+    with contextlib.suppress(OSError):
+        _fsync(folder)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it onto ``path``.
+    """Yield a temporary path beside ``path``; on success flush it and rename it onto ``path``.
 
     ``suffix`` defaults to the target's own suffixes, since some writers (Keras)
-    insist on a file name ending (``.weights.h5``, ``.keras``).
+    insist on a file name ending (``.weights.h5``, ``.keras``). An ``OSError`` of the
+    writer (a full disk, …) becomes a :class:`PlaygroundError`; the old file is left as it was.
     """
     path = Path(path)
     _check_folder(path)
+    if path.is_dir():
+        raise PlaygroundError(f"Cannot write {path}: it is a folder.")
     if suffix is None:
         suffix = "".join(path.suffixes) or ".tmp"
+    tmp = _create_beside(path, suffix, _new_file)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+        yield tmp
+        _fsync(tmp)
+        if path.exists():
+            os.chmod(tmp, _mode(path))
+        os.replace(tmp, path)
+        _fsync_folder(path.parent)
     except OSError as exc:
-        raise PlaygroundError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, path)
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise _cannot_write(path, exc) from None
     finally:
-        if tmp_path.exists():
-            with contextlib.suppress(OSError):
-                tmp_path.unlink()
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
@@ -57,29 +113,46 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def _settle_tree(root: Path, folder_mode: int) -> None:
+    """Give everything a writer made under ``root`` the modes of ``root`` (files without the
+    execute bits), whatever modes the writer chose, and flush it all to disk."""
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), folder_mode & 0o666)
+            _fsync(Path(dirpath, name))
+        os.chmod(dirpath, folder_mode)
+        _fsync_folder(Path(dirpath))
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary folder beside ``path``; on success it replaces ``path``."""
-    import shutil
+    """Yield a temporary folder beside ``path``; on success it replaces ``path``.
 
+    A folder cannot be renamed over another, so an old ``path`` moves aside first and
+    comes back if the new one cannot take its place.
+    """
     path = Path(path)
     _check_folder(path)
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    if path.exists() and not path.is_dir():
+        raise PlaygroundError(f"Cannot write the folder {path}: a file of that name is in the way.")
+    tmp = _create_beside(path, "", lambda p: os.mkdir(p, 0o777))
     try:
         yield tmp
+        _settle_tree(tmp, _mode(path) if path.exists() else _mode(tmp))
         if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
+            old = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old")
             os.replace(path, old)
-            os.replace(tmp, path)
+            try:
+                os.replace(tmp, path)
+            except OSError:
+                os.replace(old, path)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, path)
+        _fsync_folder(path.parent)
     except OSError as exc:
-        raise PlaygroundError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise _cannot_write(path, exc) from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

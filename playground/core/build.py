@@ -12,6 +12,7 @@ import numpy as np
 
 from playground.core import catalog
 from playground.core.spec import Experiment, check, from_logits
+from playground.data.dataset import cross_features
 
 if TYPE_CHECKING:
     import keras
@@ -116,33 +117,41 @@ def make_optimizer(exp: Experiment):
     }[t.optimizer]()
 
 
-def build_model(exp: Experiment, ds: "Dataset", seed_offset: int = 0) -> "keras.Model":
-    """A compiled Sequential model for ``exp`` on ``ds``; weights drawn from the training seed.
+INPUT_NAME = "raw_columns"
+"""The model's Input layer: the data set's own columns (x1, x2 for the 2-D sets), before any
+preprocessing; a SavedModel's ``serve`` signature takes an argument of this name."""
 
+
+def build_model(exp: Experiment, ds: "Dataset", seed_offset: int = 0) -> "keras.Model":
+    """A compiled functional model for ``exp`` on ``ds``; weights drawn from the training seed.
+
+    It takes the raw columns and does its own preprocessing: the feature crosses (``keras.ops``,
+    so plain Keras loads the model with ``safe_mode=True`` and nothing else), then Normalization.
     ``seed_offset`` draws a different set of initial weights (Reset) for the same experiment.
     """
     import keras
 
     check(exp, ds.task, ds.output_units)
     seed = exp.training.seed * 1000 + seed_offset * 100_003
-    layers: list = [keras.Input(shape=(ds.input_dim,), name="features")]
+    inputs = keras.Input(shape=(ds.raw_dim,), name=INPUT_NAME)
+    x = cross_features(inputs, ds.crosses, ops=keras.ops) if ds.crosses else inputs
     if exp.model.normalize:
         norm = keras.layers.Normalization(axis=-1, name="normalization")
         norm.adapt(ds.x_train)
-        layers.append(norm)
+        x = norm(x)
     for i, spec in enumerate(exp.model.layers):
-        layers.append(keras.layers.Dense(
+        x = keras.layers.Dense(
             spec.units, activation=spec.activation, use_bias=spec.use_bias,
             kernel_initializer=_initializer(spec.kernel_initializer, seed + i),
             kernel_regularizer=_regularizer(spec.kernel_l1, spec.kernel_l2),
             bias_regularizer=_regularizer(spec.bias_l1, spec.bias_l2),
-            name=hidden_name(i)))
+            name=hidden_name(i))(x)
         if spec.dropout > 0:
-            layers.append(keras.layers.Dropout(spec.dropout, seed=seed + 500 + i, name=f"dropout_{i + 1}"))
-    layers.append(keras.layers.Dense(
+            x = keras.layers.Dropout(spec.dropout, seed=seed + 500 + i, name=f"dropout_{i + 1}")(x)
+    outputs = keras.layers.Dense(
         ds.output_units, activation=exp.output_activation_for(ds.task),
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 999), name="output"))
-    model = keras.Sequential(layers, name=_model_name(exp.name))
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 999), name="output")(x)
+    model = keras.Model(inputs, outputs, name=_model_name(exp.name))
     model.compile(optimizer=make_optimizer(exp), loss=make_loss(exp, ds.task),
                   metrics=[make_metric(exp, ds.task)])
     return model

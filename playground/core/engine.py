@@ -205,9 +205,10 @@ class Engine:
             self.model = build_model(exp, ds, self._seed_offset)
             y_train = loss_targets(exp, ds.task, ds.y_train, ds.num_classes)
             y_test = loss_targets(exp, ds.task, ds.y_test, ds.num_classes)
-            self._x = tf.constant(ds.x_train)
+            # The model takes the raw columns and computes its own features (crosses, normalization).
+            self._x = tf.constant(ds.raw_train)
             self._y = tf.constant(y_train)
-            self._xt = tf.constant(ds.x_test)
+            self._xt = tf.constant(ds.raw_test)
             self._yt = tf.constant(y_test)
             self._y_test_np = ds.y_test
             if ds.is_2d:
@@ -216,8 +217,7 @@ class Engine:
                 self._grid_xs = span(x0, x1, GRID, dtype=np.float32)
                 self._grid_ys = span(y0, y1, GRID, dtype=np.float32)
                 gx, gy = np.meshgrid(self._grid_xs, self._grid_ys)
-                points = np.stack([gx.ravel(), gy.ravel()], axis=1)
-                self._grid = tf.constant(ds.featurize(points))
+                self._grid = tf.constant(np.stack([gx.ravel(), gy.ravel()], axis=1))
             # Build the optimizer and metric variables now: variables can't be created in the loop.
             self.model.optimizer.build(self.model.trainable_variables)
             self.model.compute_metrics(self._x[:1], self._y[:1], self.model(self._x[:1]))
@@ -600,3 +600,39 @@ class Engine:
         """The model's raw output on ``x`` (engine thread)."""
         self.prepare()
         return self.model(x, training=False).numpy()
+
+    # -- resuming (engine thread) ---------------------------------------------------------------
+    def restore(self, path, epochs: int, history: dict[str, list[float]]) -> None:
+        """Continue a saved run: the weights and the optimizer's state (moments, step count) from
+        the ``.keras`` file at ``path``; ``epochs`` done and their ``history``, so that the next
+        epoch's shuffle, the learning-rate schedule and the curves go on where the run left off.
+
+        The values are copied into this engine's model rather than the loaded model taken over:
+        the loops are compiled for this one. The experiment's learning rate stays (an edited
+        experiment applies), and dropout masks start their random sequence over: Keras saves no
+        dropout state.
+        """
+        import keras
+
+        from playground.core.export import load_weights_into
+
+        self.prepare()
+        load_weights_into(self.model, path)
+        try:
+            saved = keras.models.load_model(path, safe_mode=True)  # compiled: with its optimizer's state
+        except Exception as exc:  # noqa: BLE001 - anything a foreign file triggers becomes a sentence
+            raise PlaygroundError(f"{path} holds no optimizer state to resume from "
+                                  f"({type(exc).__name__}: {exc}).") from None
+        if type(saved.optimizer) is not type(self.model.optimizer):
+            raise PlaygroundError(f"{path} was not trained with this experiment's "
+                                  f"{self.experiment.training.optimizer} optimizer, so its state cannot be "
+                                  "resumed.")
+        ours, theirs = ([v for v in opt.variables if v.name != "learning_rate"]
+                        for opt in (self.model.optimizer, saved.optimizer))
+        if [tuple(v.shape) for v in ours] != [tuple(v.shape) for v in theirs]:
+            raise PlaygroundError(f"{path} holds optimizer state for another model, so it cannot be resumed.")
+        for mine, value in zip(ours, theirs):
+            mine.assign(value)
+        self.epoch, self.batch = epochs, 0
+        self.history = {k: list(v) for k, v in history.items()}
+        self._emit_snapshot(force=True)

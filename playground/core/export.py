@@ -3,24 +3,41 @@
 Every write goes to a temporary file beside the target and is renamed into
 place. Loading never runs code from a file: ``.keras`` files load with
 ``safe_mode=True`` (a ``Lambda`` layer is refused) and nothing is unpickled.
+
+Every exported model, SavedModel and weights file gets an *about file* beside it
+(:func:`about_path`: the export's name plus ``.about.json``) saying what the model takes
+(the data set's raw columns, in order), what it does to them inside (feature crosses,
+normalization), what each output unit means (a probability, logits and how to convert
+them, or the regression target) and how to use it in plain Keras, so that someone without
+Playground can.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
+from playground.core.build import INPUT_NAME
+from playground.core.spec import Experiment, from_logits
 from playground.errors import PlaygroundError
 from playground.files import atomic_dir, atomic_path, write_text_atomic
 
 if TYPE_CHECKING:
     import keras
 
+    from playground.data import Dataset
+
 HISTORY_COLUMNS = ("loss", "accuracy", "mae", "test_loss", "test_accuracy", "test_mae")
+ABOUT_FORMAT = "playground.about"
+ABOUT_VERSION = 1
+ABOUT_SUFFIX = ".about.json"
+_INLINE_COLUMNS = 16  # usage examples spell out a sample row up to this many columns
 
 
 def _require_suffix(path: Path, suffix: str, what: str) -> None:
@@ -28,24 +45,152 @@ def _require_suffix(path: Path, suffix: str, what: str) -> None:
         raise PlaygroundError(f"{what} must have a name ending in {suffix} (got {path.name}).")
 
 
-def save_weights(model: "keras.Model", path: str | Path) -> None:
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A writer's failure as a sentence: OSErrors are worded by the atomic writers, anything
+    else Keras or TensorFlow raise (an h5py or a SavedModel error) here."""
+    try:
+        yield
+    except (PlaygroundError, OSError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed export must reach the user as a sentence
+        raise PlaygroundError(f"Cannot write {path}: {type(exc).__name__}: {exc}.") from None
+
+
+def save_weights(model: "keras.Model", path: str | Path, exp: Experiment, ds: "Dataset") -> None:
+    """``model.save_weights``; its about file also holds the architecture (``model.to_json()``),
+    which plain Keras needs to rebuild the model the weights go into."""
     path = Path(path)
     _require_suffix(path, ".weights.h5", "A weights file")
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, _writing(path):
         model.save_weights(tmp)
+    _write_about(path, "weights", exp, ds, keras_model_json=model.to_json())
 
 
-def save_model(model: "keras.Model", path: str | Path) -> None:
+def save_model(model: "keras.Model", path: str | Path, exp: Experiment, ds: "Dataset") -> None:
     path = Path(path)
     _require_suffix(path, ".keras", "A Keras model file")
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, _writing(path):
         model.save(tmp)
+    _write_about(path, "keras", exp, ds)
 
 
-def export_savedmodel(model: "keras.Model", folder: str | Path) -> None:
-    """A TensorFlow SavedModel (for TF Serving / TFLite) with a ``serve`` signature."""
-    with atomic_dir(folder) as tmp:
+def export_savedmodel(model: "keras.Model", folder: str | Path, exp: Experiment, ds: "Dataset") -> None:
+    """A TensorFlow SavedModel (for TF Serving / TFLite) with a ``serve`` signature.
+
+    An existing folder is replaced only if it is empty or a SavedModel itself: a folder of
+    other files is never swept away by an export.
+    """
+    folder = Path(folder)
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "saved_model.pb").exists():
+        raise PlaygroundError(f"{folder} is a folder of other files, not a SavedModel; export into a "
+                              "new or empty folder.")
+    with atomic_dir(folder) as tmp, _writing(folder):
         model.export(str(tmp), format="tf_saved_model", verbose=False)
+    _write_about(folder, "savedmodel", exp, ds)
+
+
+# -- about files --------------------------------------------------------------------------------
+
+def about_path(path: str | Path) -> Path:
+    """The about file of an export: beside it, named after it (``model.keras.about.json``)."""
+    path = Path(path)
+    return path.with_name(path.name + ABOUT_SUFFIX)
+
+
+def describe_io(exp: Experiment, ds: "Dataset") -> dict:
+    """What a model built for ``exp`` on ``ds`` takes, does inside and returns (JSON-ready)."""
+    preprocessing = []
+    if ds.crosses:
+        preprocessing.append({
+            "step": "feature crosses", "features": list(ds.crosses),
+            "description": f"The model computes {', '.join(ds.crosses)} from the columns "
+                           f"{', '.join(ds.raw_names)} (TensorFlow Playground's feature crosses; sin in "
+                           "radians) and feeds them to the next layer."})
+    if exp.model.normalize:
+        preprocessing.append({
+            "step": "normalization",
+            "description": "A Keras Normalization layer: each feature minus its mean over the training "
+                           "set, divided by its standard deviation there."})
+    return {
+        "input": {"name": INPUT_NAME, "shape": [None, ds.raw_dim], "dtype": "float32",
+                  "columns": list(ds.raw_names)},
+        "preprocessing": preprocessing,
+        "output": _describe_output(exp, ds),
+    }
+
+
+def _describe_output(exp: Experiment, ds: "Dataset") -> dict:
+    """The output units' meaning, mirroring how the loss reads them (see spec.from_logits)."""
+    task, target = ds.task, ds.target_name
+    activation, loss = exp.output_activation_for(task), exp.loss_for(task)
+    out = {"shape": [None, ds.output_units], "activation": activation}
+    if task == "regression":
+        return {**out, "kind": "value", "units": [target], "convert": None,
+                "rule": f"The output is the predicted {target}."}
+    classes = list(ds.class_names)
+    if task == "multiclass":
+        if from_logits(exp, task):
+            return {**out, "kind": "logits", "units": [f"logit of {target} = {c}" for c in classes],
+                    "classes": classes, "convert": "softmax",
+                    "rule": "Logits, one per class in the order of classes: softmax(output) gives the "
+                            "class probabilities; the largest output is the predicted class."}
+        return {**out, "kind": "probabilities", "units": [f"P({target} = {c})" for c in classes],
+                "classes": classes, "convert": None,
+                "rule": "The probability of each class, in the order of classes (they sum to 1); the "
+                        "largest is the predicted class."}
+    negative, positive = classes
+    if from_logits(exp, task):
+        return {**out, "kind": "logit", "units": [f"logit of P({target} = {positive})"], "classes": classes,
+                "convert": "sigmoid",
+                "rule": f"A logit: sigmoid(output) is the probability that {target} is {positive}; "
+                        f"output > 0 means {positive}, else {negative}."}
+    if loss == "hinge":
+        return {**out, "kind": "score", "units": [f"margin score for {target} = {positive}"],
+                "classes": classes, "convert": None,
+                "rule": f"A margin score: output > 0 means {positive}, else {negative}."}
+    if loss == "binary_crossentropy":
+        return {**out, "kind": "probability", "units": [f"P({target} = {positive})"], "classes": classes,
+                "convert": None,
+                "rule": f"The probability that {target} is {positive}; above 0.5 means {positive}, "
+                        f"else {negative}."}
+    return {**out, "kind": "value", "units": [f"{target}, 0 for {negative} and 1 for {positive}"],
+            "classes": classes, "convert": None,
+            "rule": f"A value trained toward 0 for {negative} and 1 for {positive}; above 0.5 means "
+                    f"{positive}."}
+
+
+def _usage(kind: str, path: Path, ds: "Dataset") -> list[str]:
+    """A few lines of plain Keras (TensorFlow for a SavedModel) that load the export and predict
+    one test row, run from the export's folder."""
+    row = ds.raw_test[:1]
+    if ds.raw_dim <= _INLINE_COLUMNS:
+        values = json.dumps([[round(float(v), 4) for v in row[0]]])
+        x, tf_x = f'np.array({values}, dtype="float32")', f"tf.constant({values})"
+    else:
+        x, tf_x = f'np.zeros((1, {ds.raw_dim}), dtype="float32")', f"tf.zeros((1, {ds.raw_dim}))"
+    name = json.dumps(path.name)
+    if kind == "savedmodel":
+        return ["import tensorflow as tf",
+                f"model = tf.saved_model.load({name})",
+                f"print(model.serve({tf_x}).numpy())"]
+    predict = f"print(model.predict({x}, verbose=0))"
+    if kind == "weights":
+        return ["import json, keras, numpy as np",
+                f"model = keras.models.model_from_json(json.load(open({json.dumps(about_path(path).name)}))"
+                f"[\"keras_model_json\"])",
+                f"model.load_weights({name})",
+                predict]
+    return ["import keras, numpy as np",
+            f"model = keras.models.load_model({name}, safe_mode=True)",
+            predict]
+
+
+def _write_about(path: Path, kind: str, exp: Experiment, ds: "Dataset", **extra) -> None:
+    about = {"format": ABOUT_FORMAT, "version": ABOUT_VERSION, "file": path.name, "kind": kind,
+             "experiment": exp.name, "dataset": ds.name, "task": ds.task, **describe_io(exp, ds),
+             "usage": _usage(kind, path, ds), **extra}
+    write_text_atomic(about_path(path), json.dumps(about, indent=2) + "\n")
 
 
 def save_history(history: dict[str, list[float]], path: str | Path) -> None:

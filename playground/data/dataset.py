@@ -9,14 +9,17 @@ import numpy as np
 
 from playground.errors import PlaygroundError
 
-_CROSSES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "x1": lambda p: p[:, 0],
-    "x2": lambda p: p[:, 1],
-    "x1^2": lambda p: p[:, 0] * p[:, 0],
-    "x2^2": lambda p: p[:, 1] * p[:, 1],
-    "x1*x2": lambda p: p[:, 0] * p[:, 1],
-    "sin_x1": lambda p: np.sin(p[:, 0]),
-    "sin_x2": lambda p: np.sin(p[:, 1]),
+# Each cross maps the columns x1, x2 (shape (m, 1)) with an array module ``ops``: numpy here, and
+# ``keras.ops`` where the model computes the same crosses itself (playground.core.build), so the
+# data set's features and an exported model's inputs follow one definition.
+_CROSSES: dict[str, Callable] = {
+    "x1": lambda x1, x2, ops: x1,
+    "x2": lambda x1, x2, ops: x2,
+    "x1^2": lambda x1, x2, ops: ops.square(x1),
+    "x2^2": lambda x1, x2, ops: ops.square(x2),
+    "x1*x2": lambda x1, x2, ops: ops.multiply(x1, x2),
+    "sin_x1": lambda x1, x2, ops: ops.sin(x1),
+    "sin_x2": lambda x1, x2, ops: ops.sin(x2),
 }
 FEATURES = tuple(_CROSSES)
 """TensorFlow Playground's feature crosses of a 2-D point, in display order."""
@@ -52,21 +55,30 @@ def check_features(features: Sequence[str]) -> tuple[str, ...]:
     return features
 
 
-def cross_features(points: np.ndarray, features: Sequence[str]) -> np.ndarray:
-    """Map raw ``(m, 2)`` points to the ``(m, len(features))`` float32 feature crosses."""
-    points = np.asarray(points, dtype=np.float32)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"points must have shape (m, 2), got {points.shape}")
-    columns = [_CROSSES[f](points) for f in features]
-    return np.stack(columns, axis=1).astype(np.float32, copy=False)
+def cross_features(points, features: Sequence[str], ops=np):
+    """Map raw ``(m, 2)`` points to the ``(m, len(features))`` feature crosses.
+
+    With the default ``ops`` (numpy) the points become float32 arrays; with ``keras.ops`` and a
+    symbolic Keras tensor the crosses become layers of a functional model.
+    """
+    if ops is np:
+        points = np.asarray(points, dtype=np.float32)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise ValueError(f"points must have shape (m, 2), got {points.shape}")
+    x1, x2 = ops.split(points, 2, axis=1)
+    return ops.concatenate([_CROSSES[f](x1, x2, ops) for f in features], axis=1)
 
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """A featurized data set split into train and test parts.
 
-    Labels: binary float32 0/1, multiclass int32 class index, regression float32.
-    2-D sets also keep the raw points and the plotting domain, for decision boundaries.
+    ``x_train``/``x_test`` hold the features the first Dense layer sees (``feature_names``, the
+    crosses for TensorFlow Playground's sets); a model takes the raw columns (``raw_names``,
+    ``raw_train``/``raw_test``) and computes the crosses itself, so an exported model needs no
+    preprocessing outside it. Labels: binary float32 0/1, multiclass int32 class index,
+    regression float32. 2-D sets also keep the raw points and the plotting domain, for
+    decision boundaries.
     """
 
     name: str
@@ -98,8 +110,33 @@ class Dataset:
     def is_2d(self) -> bool:
         return self.points_train is not None
 
+    @property
+    def crosses(self) -> tuple[str, ...]:
+        """The feature crosses a model computes from the points (x1, x2); empty where its
+        features are the raw columns themselves."""
+        if self.is_2d and set(self.feature_names) <= set(FEATURES) and self.feature_names != ("x1", "x2"):
+            return self.feature_names
+        return ()
+
+    @property
+    def raw_names(self) -> tuple[str, ...]:
+        """The columns a model takes, in order."""
+        return ("x1", "x2") if self.crosses else self.feature_names
+
+    @property
+    def raw_dim(self) -> int:
+        return len(self.raw_names)
+
+    @property
+    def raw_train(self) -> np.ndarray:
+        return self.points_train if self.crosses else self.x_train
+
+    @property
+    def raw_test(self) -> np.ndarray:
+        return self.points_test if self.crosses else self.x_test
+
     def featurize(self, points: np.ndarray) -> np.ndarray:
-        """Map raw ``(m, 2)`` points (e.g. a plotting grid) to model inputs.
+        """Map raw ``(m, 2)`` points to the features (numpy's twin of the crosses a model computes).
 
         Sets built from feature crosses apply them; sets whose two features are
         raw columns (coffee, a 2-column CSV) use the points as they are.
@@ -109,9 +146,7 @@ class Dataset:
                 f"The data set {self.name!r} has {self.input_dim} features, not a 2-D plane, "
                 "so it has no decision boundary to draw."
             )
-        if set(self.feature_names) <= set(FEATURES):
-            return cross_features(points, self.feature_names)
-        return cross_features(points, ("x1", "x2"))
+        return cross_features(points, self.crosses or ("x1", "x2"))
 
 
 def split_indices(rng: np.random.Generator, n: int, test_fraction: float) -> tuple[np.ndarray, np.ndarray]:

@@ -34,6 +34,7 @@ class Worker(QObject):
     ready = Signal()  # TensorFlow is loaded
     error = Signal(str)  # a sentence for a dialog
     done = Signal(str)  # a sentence for the status bar (an export finished, …)
+    fileDone = Signal(str, str)  # a file operation (export, load) succeeded: operation, path
     idle = Signal(str)  # a "run" or a "step" returned
     predicted = Signal(object)  # the result of predict()
 
@@ -90,8 +91,11 @@ class Worker(QObject):
 
     @Slot()
     def load_tensorflow(self) -> None:
-        from playground.core.engine import configure_gpus, leave_cores_free  # imports TensorFlow: seconds
+        from playground.core.engine import configure_gpus, leave_cores_free
+        from playground.tf_quiet import import_tensorflow  # seconds; hides TensorFlow's start-up log lines
 
+        if not self._guard("Loading TensorFlow", import_tensorflow):
+            return
         leave_cores_free(1)  # the window keeps a core of its own: it stays smooth while training runs
         if self._guard("Loading TensorFlow", configure_gpus):
             self.ready.emit()
@@ -149,6 +153,7 @@ class Worker(QObject):
         """Run one of the file operations below by name."""
         operation, sentence = self.FILE_OPERATIONS[what]
         if self._guard(sentence, getattr(self, operation), path):
+            self.fileDone.emit(what, path)
             self.done.emit(f"{sentence} {path}: done.")
 
     FILE_OPERATIONS = {
@@ -162,17 +167,17 @@ class Worker(QObject):
     def _save_weights(self, path: str) -> None:
         from playground.core import export
 
-        export.save_weights(self._model(), path)
+        export.save_weights(self._model(), path, self.engine.experiment, self.engine.dataset)
 
     def _save_model(self, path: str) -> None:
         from playground.core import export
 
-        export.save_model(self._model(), path)
+        export.save_model(self._model(), path, self.engine.experiment, self.engine.dataset)
 
     def _export_savedmodel(self, path: str) -> None:
         from playground.core import export
 
-        export.export_savedmodel(self._model(), path)
+        export.export_savedmodel(self._model(), path, self.engine.experiment, self.engine.dataset)
 
     def _save_history(self, path: str) -> None:
         from playground.core import export

@@ -1,5 +1,8 @@
 """The training engine: learning, Keras semantics, controls from another thread, divergence."""
+import re
 import threading
+import time
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -7,7 +10,6 @@ import pytest
 from playground.core import events as ev
 from playground.core.engine import Engine
 from playground.core.spec import Experiment, LayerSpec
-from playground.data import load_dataset
 
 
 class Recorder:
@@ -61,8 +63,8 @@ def test_snapshots_carry_histograms_and_the_decision_boundary():
     boundary = rec.of(ev.Boundary)[-1]
     assert boundary.output.shape == (100, 100, 1)
     assert 0 <= boundary.output.min() and boundary.output.max() <= 1
-    # The grid's output is the model's own output on those points.
-    x = engine.dataset.featurize(np.array([[boundary.xs[10], boundary.ys[80]]], np.float32))
+    # The grid's output is the model's own output on those points (raw x1, x2: the model crosses them).
+    x = np.array([[boundary.xs[10], boundary.ys[80]]], np.float32)
     assert engine.predict(x)[0, 0] == pytest.approx(boundary.output[80, 10, 0], abs=1e-5)
 
 
@@ -74,56 +76,47 @@ def test_same_seed_same_history_other_seed_differs():
     assert a.history["loss"] != c.history["loss"]
 
 
-def test_one_epoch_matches_keras_fit_exactly():
-    """Same initial weights, same data, full batch: the engine's step is Keras' train_step."""
-    import keras
-
-    exp = xor_experiment(1, batch_size=1000)
-    exp.model.layers = [LayerSpec(units=4, kernel_l2=0.01)]
-    engine = Engine(exp)
-    engine.prepare()
-    reference = keras.models.clone_model(engine.model)
-    reference.set_weights(engine.model.get_weights())
-    from playground.core.build import loss_targets, make_loss, make_metric, make_optimizer
-
-    ds = engine.dataset
-    reference.compile(optimizer=make_optimizer(exp), loss=make_loss(exp, ds.task),
-                      metrics=[make_metric(exp, ds.task)])
-    y = loss_targets(exp, ds.task, ds.y_train, ds.num_classes)
-    logs = reference.fit(ds.x_train, y, batch_size=1000, epochs=1, shuffle=False, verbose=0).history
-    engine.run()
-    assert engine.history["loss"][0] == pytest.approx(logs["loss"][0], rel=1e-5)
-    assert engine.history["accuracy"][0] == pytest.approx(logs["accuracy"][0])
-    for ours, theirs in zip(engine.model.get_weights(), reference.get_weights()):
-        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+STOP_WITHIN = 5.0  # seconds: a stop takes effect within one chunk (~1/30 s); a lost one never does
 
 
-def _start(engine):
+@contextmanager
+def live_run(engine):
+    """``engine.run()`` in a thread; on the way out the run is stopped and the thread joined, so a
+    failing test never leaves a run training in the background."""
     result = {}
     thread = threading.Thread(target=lambda: result.setdefault("reason", engine.run()), daemon=True)
     thread.start()
-    return thread, result
+    try:
+        yield thread, result
+    finally:
+        engine.stop()
+        engine.resume()
+        thread.join(STOP_WITHIN)
 
 
-def _wait(predicate, timeout=60.0):
-    import time
-
+def _wait(predicate, what, timeout=60.0):
     end = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > end:
-            raise AssertionError("timed out")
+            raise AssertionError(f"timed out after {timeout:g} s waiting until {what}")
         time.sleep(0.01)
 
 
+def _stop_and_join(engine, thread, state):
+    engine.stop()
+    thread.join(STOP_WITHIN)
+    assert not thread.is_alive(), f"a stop while {state} did not end the run within {STOP_WITHIN:g} s"
+
+
+@pytest.mark.timeout(120)
 def test_stop_from_another_thread_and_continue_after():
     rec = Recorder()
     engine = Engine(xor_experiment(1_000_000), rec)
     engine.prepare()
-    thread, result = _start(engine)
-    _wait(lambda: engine.epoch >= 3)
-    engine.stop()
-    thread.join(10)
-    assert not thread.is_alive() and result["reason"] == "stopped"
+    with live_run(engine) as (thread, result):
+        _wait(lambda: engine.epoch >= 3, "3 epochs are done")
+        _stop_and_join(engine, thread, "running")
+    assert result["reason"] == "stopped"
     stopped_at = engine.epoch
     assert 3 <= stopped_at < 1_000_000
     assert rec.of(ev.Finished)[-1].reason == "stopped"
@@ -131,25 +124,52 @@ def test_stop_from_another_thread_and_continue_after():
     assert engine.epoch == stopped_at + 4
 
 
-def test_pause_step_resume_from_another_thread():
+@pytest.mark.timeout(120)
+def test_stop_while_paused_ends_the_run():
     rec = Recorder()
     engine = Engine(xor_experiment(1_000_000), rec)
     engine.prepare()
-    thread, _ = _start(engine)
-    _wait(lambda: engine.epoch >= 2)
-    engine.pause()
-    _wait(lambda: rec.of(ev.Paused))
-    paused_at = engine.epoch
-    engine.step_epoch()
-    _wait(lambda: engine.epoch == paused_at + 1)
-    engine.step_batch()
-    _wait(lambda: engine.batch == 1)
-    assert engine.epoch == paused_at + 1 and engine.paused
-    engine.resume()
-    _wait(lambda: engine.epoch >= paused_at + 3)
-    engine.stop()
-    thread.join(10)
-    assert not thread.is_alive()
+    with live_run(engine) as (thread, result):
+        _wait(lambda: engine.epoch >= 1, "an epoch is done")
+        engine.pause()
+        _wait(lambda: rec.of(ev.Paused), "the run reports Paused")
+        paused_at = engine.epoch
+        _stop_and_join(engine, thread, "paused")
+    assert result["reason"] == "stopped" and rec.of(ev.Finished)[-1].reason == "stopped"
+    assert engine.epoch == paused_at, "a paused run trained on after the stop"
+
+
+@pytest.mark.timeout(120)
+def test_pause_step_epoch_step_batch_resume_from_another_thread():
+    """While paused, each step trains exactly what it names and pauses again; resume trains on."""
+    rec = Recorder()
+    engine = Engine(xor_experiment(1_000_000), rec)
+    engine.prepare()
+    assert engine.batches_per_epoch > 2, "two batch steps must stay inside one epoch"
+
+    def after(request, pauses):
+        request()
+        _wait(lambda: len(rec.of(ev.Paused)) == pauses, f"pause #{pauses} after a step")
+        return engine.epoch, engine.batch, len(engine.history["loss"])
+
+    with live_run(engine) as (thread, _):
+        _wait(lambda: engine.epoch >= 2, "2 epochs are done")
+        engine.pause()
+        _wait(lambda: len(rec.of(ev.Paused)) == 1, "the run reports Paused")
+        e = engine.epoch
+        assert engine.batch == 0 and len(engine.history["loss"]) == e
+        assert after(engine.step_epoch, 2) == (e + 1, 0, e + 1), "step_epoch did not train exactly one epoch"
+        assert rec.of(ev.Metrics)[-1].epoch == e + 1
+        assert after(engine.step_batch, 3) == (e + 1, 1, e + 1), "step_batch did not train exactly one batch"
+        assert rec.of(ev.Progress)[-1].batch == 1
+        assert after(engine.step_batch, 4) == (e + 1, 2, e + 1), "a second step_batch did not train one batch"
+        assert after(engine.step_epoch, 5) == (e + 2, 0, e + 2), \
+            "step_epoch in mid-epoch did not finish exactly the epoch under way"
+        assert engine.paused and thread.is_alive()
+        engine.resume()
+        _wait(lambda: engine.epoch >= e + 5, "resume trains on")
+        assert not engine.paused
+        _stop_and_join(engine, thread, "running after a resume")
 
 
 def test_steps_when_idle_run_in_the_calling_thread():
@@ -177,20 +197,33 @@ def test_reset_draws_new_initial_weights():
     assert not np.allclose(before[0], after[0])
 
 
-def test_divergence_stops_and_restores_finite_weights():
+@pytest.mark.timeout(120)
+def test_divergence_stops_and_restores_the_last_good_epoch():
+    """Three good epochs, then a learning rate so large that the next epoch's loss is infinite."""
     rec = Recorder()
     exp = Experiment(name="boom")
     exp.dataset.name = "reg-plane"
+    exp.dataset.samples = 300
     exp.model.layers = [LayerSpec(units=8, activation="relu")]
     exp.training.optimizer = "sgd"
-    exp.training.learning_rate = 10.0
-    exp.training.epochs = 50
+    exp.training.learning_rate = 0.02
     engine = Engine(exp, rec)
-    assert engine.run() == "diverged"
-    message = rec.of(ev.Diverged)[0].message
-    assert "NaN" in message and "learning rate" in message
-    assert all(np.isfinite(w).all() for w in engine.model.get_weights())
-    assert all(np.isfinite(v).all() for v in engine.history.get("loss", []))
+    assert engine.run(epochs=3) == "finished"
+    good = [w.copy() for w in engine.model.get_weights()]
+    good_history = {k: list(v) for k, v in engine.history.items()}
+    engine.model.optimizer.learning_rate.assign(10.0)
+    assert engine.run(epochs=5) == "diverged"
+    diverged = rec.of(ev.Diverged)
+    assert len(diverged) == 1 and diverged[0].epoch == 3
+    message = diverged[0].message
+    said = re.search(r"NaN at epoch (\d+);.* the weights of epoch (\d+) were restored\. Try a lower "
+                     r"learning rate", message)
+    assert said and said.groups() == ("4", "3"), f"the message does not name epochs 4 and 3: {message}"
+    assert engine.epoch == 3 and engine.batch == 0
+    assert engine.history == good_history, "the diverged epochs entered the history"
+    for i, (now, before) in enumerate(zip(engine.model.get_weights(), good)):
+        np.testing.assert_array_equal(now, before,
+                                      err_msg=f"weight array {i} is not epoch 3's after the divergence")
 
 
 def test_multiclass_with_one_hot_loss_and_predictions_event():

@@ -42,7 +42,7 @@ def _plain_keras(code: str) -> np.ndarray:
 
 def test_keras_file_reloads_in_plain_keras_with_same_predictions(trained, tmp_path):
     path = tmp_path / "model.keras"
-    export.save_model(trained.model, path)
+    export.save_model(trained.model, path, trained.experiment, trained.dataset)
     theirs = _plain_keras(f"m = keras.models.load_model({str(path)!r}, safe_mode=True)\n"
                           f"print(json.dumps(m.predict(np.array({PROBE.tolist()}), verbose=0).tolist()))")
     np.testing.assert_allclose(theirs, trained.predict(PROBE), rtol=1e-5, atol=1e-6)
@@ -50,7 +50,7 @@ def test_keras_file_reloads_in_plain_keras_with_same_predictions(trained, tmp_pa
 
 def test_savedmodel_serves_the_same_predictions(trained, tmp_path):
     folder = tmp_path / "saved"
-    export.export_savedmodel(trained.model, folder)
+    export.export_savedmodel(trained.model, folder, trained.experiment, trained.dataset)
     assert (folder / "saved_model.pb").exists()
     theirs = _plain_keras("import tensorflow as tf\n"
                           f"m = tf.saved_model.load({str(folder)!r})\n"
@@ -60,7 +60,7 @@ def test_savedmodel_serves_the_same_predictions(trained, tmp_path):
 
 def test_weights_load_into_a_fresh_engine(trained, tmp_path):
     path = tmp_path / "w.weights.h5"
-    export.save_weights(trained.model, path)
+    export.save_weights(trained.model, path, trained.experiment, trained.dataset)
     fresh = Engine(trained.experiment.model_copy(deep=True))
     fresh.prepare()
     assert not np.allclose(fresh.predict(PROBE), trained.predict(PROBE))
@@ -68,7 +68,7 @@ def test_weights_load_into_a_fresh_engine(trained, tmp_path):
     np.testing.assert_allclose(fresh.predict(PROBE), trained.predict(PROBE), rtol=1e-6)
     # ... and a .keras file's weights likewise.
     keras_path = tmp_path / "m.keras"
-    export.save_model(trained.model, keras_path)
+    export.save_model(trained.model, keras_path, trained.experiment, trained.dataset)
     other = Engine(trained.experiment.model_copy(deep=True))
     other.prepare()
     export.load_weights_into(other.model, keras_path)
@@ -77,7 +77,7 @@ def test_weights_load_into_a_fresh_engine(trained, tmp_path):
 
 def test_mismatched_weights_name_the_first_layer_that_differs(trained, tmp_path):
     path = tmp_path / "w.weights.h5"
-    export.save_weights(trained.model, path)
+    export.save_weights(trained.model, path, trained.experiment, trained.dataset)
     exp = trained.experiment.model_copy(deep=True)
     exp.model.layers[1].units = 5
     other = Engine(exp)
@@ -126,11 +126,12 @@ def test_history_csv(trained, tmp_path):
 
 def test_unwritable_folder_gives_a_sentence(trained, tmp_path):
     with pytest.raises(PlaygroundError, match="does not exist"):
-        export.save_weights(trained.model, tmp_path / "missing" / "w.weights.h5")
+        export.save_weights(trained.model, tmp_path / "missing" / "w.weights.h5", trained.experiment,
+                            trained.dataset)
     a_file = tmp_path / "a_file"
     a_file.write_text("")
     with pytest.raises(PlaygroundError, match="Cannot write .*Not a directory"):
-        export.save_model(trained.model, a_file / "m.keras")
+        export.save_model(trained.model, a_file / "m.keras", trained.experiment, trained.dataset)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path):
@@ -146,7 +147,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path):
 
 def test_keras_file_is_a_zip_with_the_config(trained, tmp_path):
     path = tmp_path / "m.keras"
-    export.save_model(trained.model, path)
+    export.save_model(trained.model, path, trained.experiment, trained.dataset)
     names = zipfile.ZipFile(path).namelist()
     assert "config.json" in names and "model.weights.h5" in names
     assert "hidden_2" in export.describe_model(export.load_model(path))
