@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from playground.core import catalog
@@ -43,6 +44,8 @@ class DatasetSpec(BaseModel):
     features: list[str] = Field(default_factory=lambda: ["x1", "x2"])
     path: str | None = None  # the CSV file, for name "csv"
     target: str | None = None  # the CSV target column
+    # What the CSV target is; "auto": text or a few whole numbers are classes, other numbers regression.
+    task: Literal["auto", "classification", "regression"] = "auto"
 
     @field_validator("features")
     @classmethod
@@ -226,6 +229,8 @@ class Problem:
     path: str  # the field at fault, e.g. "training.loss"
     message: str  # what is wrong, one sentence
     fix: str  # what to do, one sentence
+    # "error": the experiment cannot be trained; "warning": it trains, but probably not as meant.
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} {self.fix}"
@@ -234,8 +239,23 @@ class Problem:
 _PROBABILITY_OUT = {"sigmoid", "hard_sigmoid", "linear"}
 
 
-def problems(exp: Experiment, task: str, output_units: int) -> list[Problem]:
-    """Incompatible choices for a data set of ``task`` with ``output_units`` outputs."""
+def _unreachable_targets(act_id: str, targets: np.ndarray) -> Problem | None:
+    """A warning when regression targets lie outside what the output activation can give."""
+    act = catalog.ACTIVATIONS[act_id]
+    low, high = float(np.min(targets)), float(np.max(targets))
+    if act.low <= low and high <= act.high:
+        return None
+    return Problem("model.output_activation",
+                   f"The targets run from {low:.3g} to {high:.3g}, but a {act.name} output stays within "
+                   f"{act.output_range}, so part of them can never be reached.",
+                   "Use linear, the usual output for regression.", severity="warning")
+
+
+def problems(exp: Experiment, task: str, output_units: int, targets: np.ndarray | None = None) -> list[Problem]:
+    """Incompatible choices for a data set of ``task`` with ``output_units`` outputs.
+
+    ``targets`` (the training targets) lets a regression output be checked against their range.
+    """
     out: list[Problem] = []
     act = exp.output_activation_for(task)
     loss_id = exp.loss_for(task)
@@ -267,6 +287,11 @@ def problems(exp: Experiment, task: str, output_units: int) -> list[Problem]:
         out.append(Problem("model.output_activation",
                            f"Hinge loss expects a score around −1…+1, but {act} outputs "
                            f"{catalog.ACTIVATIONS[act].output_range}.", "Use linear or tanh."))
+    # (a softmax output on one unit is already an error above)
+    if task == "regression" and targets is not None and len(targets) and act != "softmax":
+        unreachable = _unreachable_targets(act, targets)
+        if unreachable:
+            out.append(unreachable)
     if exp.training.optimizer != "sgd" and (exp.training.momentum or exp.training.nesterov):
         out.append(Problem("training.momentum", "Momentum and Nesterov only apply to SGD.",
                            "Set momentum to 0 or choose SGD."))
@@ -275,9 +300,9 @@ def problems(exp: Experiment, task: str, output_units: int) -> list[Problem]:
     return out
 
 
-def check(exp: Experiment, task: str, output_units: int) -> None:
-    """Raise :class:`PlaygroundError` with every problem, one sentence each."""
-    found = problems(exp, task, output_units)
+def check(exp: Experiment, task: str, output_units: int, targets: np.ndarray | None = None) -> None:
+    """Raise :class:`PlaygroundError` with every error, one sentence each (warnings do not stop training)."""
+    found = [p for p in problems(exp, task, output_units, targets) if p.severity == "error"]
     if found:
         raise PlaygroundError(" ".join(str(p) for p in found))
 

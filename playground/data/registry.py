@@ -114,14 +114,19 @@ def load_dataset(
     features: Sequence[str] = ("x1", "x2"),
     path: str | None = None,
     target: str | None = None,
+    task: str = "auto",
 ) -> Dataset:
     """Load a data set by name; the same arguments give bit-identical arrays.
 
     ``noise`` is a percentage (0..50) used by the generated 2-D sets, ``features``
     picks their feature crosses. ``samples`` sizes the generated sets and subsamples
-    MNIST-style sets; the other tables have a fixed size. ``"csv"`` reads ``path``.
+    MNIST-style sets; the other tables have a fixed size. ``"csv"`` reads ``path``, with
+    ``target`` and ``task`` ("auto", "classification", "regression") as in :func:`load_csv`.
     """
     info = dataset_info(name)
+    if task != "auto" and name != "csv":
+        raise PlaygroundError(f"The task can be chosen for a CSV file only; the data set {name!r} "
+                              f"is always {info.task}, so set task to 'auto'.")
     check_number("noise", noise, 0, 50)
     check_number("test_fraction", test_fraction, 0.1, 0.9)
     check_seed(seed)
@@ -151,6 +156,6 @@ def load_dataset(
     if name == "csv":
         if path is None:
             raise PlaygroundError("Choose a CSV file to load the 'csv' data set from.")
-        return load_csv(path, target=target, test_fraction=test_fraction, seed=seed)
+        return load_csv(path, target=target, test_fraction=test_fraction, seed=seed, task=task)
     table = tables.coffee() if name == "coffee" else tables.sklearn_table(name)
     return table_dataset(name, table, seed=seed, test_fraction=test_fraction)

@@ -1,6 +1,7 @@
 """The Data panel: which data set, its parameters, and a preview of its points."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
@@ -19,9 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core import catalog
+from playground.core.spec import Experiment, ModelSpec
+from playground.core.spec import load as load_experiment
 from playground.data import FEATURES, dataset_info, list_datasets
+from playground.data.csvio import MAX_AUTO_CLASSES, TASKS
 from playground.data.registry import MAX_IMAGE_SAMPLES, MAX_SAMPLES
 from playground.plots import DataPreview
+from playground.resources_path import example_path
 from playground.ui.dialogs import Dialogs
 from playground.ui.state import ExperimentState
 from playground.ui.widgets import ProblemsLabel, named, set_combo_data, set_quiet, undo_passes_through
@@ -32,8 +37,35 @@ FEATURE_LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²"
 ALL_SAMPLES = 9  # the samples spin box's "All" value for image sets (real sizes start at 10)
 
 
+@lru_cache(maxsize=None)
+def _example(name: str) -> Experiment:
+    """The example experiment of the built-in set ``name``, read once (copy what you take from it)."""
+    return load_experiment(example_path(name))
+
+
+def choose_builtin(exp: Experiment, name: str) -> None:
+    """Switch ``exp`` to the built-in data set ``name`` with the settings its example trains it with.
+
+    Each built-in set has an example tuned for it (resources/examples/<name>.json); with the
+    window's plain defaults wine, coffee and breast cancer stay near chance, because their
+    columns need normalizing. So a set comes with its example's split, input normalization,
+    output, loss and training settings (optimizer, learning rate, batch size, epochs). The hidden
+    layers follow the example too, unless the user built them: a network that is not the default
+    or an example's stays, as in TensorFlow Playground. Noise keeps the set's own default, and the
+    device (a choice of machine, not of data) stays. It is one edit: Undo brings it all back.
+    """
+    example = _example(name).model_copy(deep=True)
+    shipped = [ModelSpec().layers, *(_example(info.name).model.layers for info in list_datasets())]
+    if exp.model.layers not in shipped:
+        example.model.layers = exp.model.layers
+    example.dataset.noise = dataset_info(name).default_noise
+    example.training.device = exp.training.device
+    exp.dataset, exp.model, exp.training = example.dataset, example.model, example.training
+
+
 class DataPanel(QWidget):
-    """Edits ``experiment.dataset`` through the state; shows load errors inline."""
+    """Edits the data set choice through the state (a built-in set brings its example's settings);
+    shows a CSV file loading and load errors inline."""
 
     def __init__(self, state: ExperimentState, dialogs: Dialogs, parent: QWidget | None = None):
         super().__init__(parent)
@@ -58,6 +90,12 @@ class DataPanel(QWidget):
         self.csv_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.target_combo = named(QComboBox(), "targetCombo", "Target column",
                                   "The column the model learns to predict")
+        self.task_combo = named(QComboBox(), "taskCombo", "Task",
+                                f"Auto: a text target, or one of at most {MAX_AUTO_CLASSES} different whole "
+                                "numbers, is a class label; other numbers are a regression target. Choose "
+                                "Regression for ratings such as 1 to 10.")
+        for task in TASKS:
+            self.task_combo.addItem(task.capitalize(), task)
         self.csv_box = QWidget()
         csv_form = QFormLayout(self.csv_box)
         csv_form.setContentsMargins(0, 0, 0, 0)
@@ -66,6 +104,7 @@ class DataPanel(QWidget):
         file_row.addWidget(self.csv_button)
         csv_form.addRow("File", file_row)
         csv_form.addRow("Target", self.target_combo)
+        csv_form.addRow("Task", self.task_combo)
 
         self.samples = named(QSpinBox(), "samplesSpin", "Samples", "How many points to generate")
         self.samples.setSingleStep(50)
@@ -103,6 +142,9 @@ class DataPanel(QWidget):
 
         self.message = ProblemsLabel()
         self.message.setObjectName("dataMessage")
+        self.loading = QLabel()
+        self.loading.setObjectName("dataLoading")
+        self.loading.hide()
         self.preview = DataPreview()
         self.preview.setMinimumHeight(140)
 
@@ -112,12 +154,14 @@ class DataPanel(QWidget):
         layout.addWidget(self.csv_box)
         layout.addLayout(form)
         layout.addWidget(self.features_box)
+        layout.addWidget(self.loading)
         layout.addWidget(self.message)
         layout.addWidget(self.preview, 1)
 
         self.combo.currentIndexChanged.connect(self._dataset_chosen)
         self.csv_button.clicked.connect(self._choose_csv)
         self.target_combo.currentIndexChanged.connect(self._target_chosen)
+        self.task_combo.currentIndexChanged.connect(self._task_chosen)
         self.samples.valueChanged.connect(self._samples_edited)
         self.noise.valueChanged.connect(lambda v: self._edit("Change noise", "noise", float(v)))
         self.train_share.valueChanged.connect(
@@ -126,6 +170,7 @@ class DataPanel(QWidget):
         state.changed.connect(self.sync)
         state.rejected.connect(self.sync)
         state.error.connect(self._show_error)
+        state.loading.connect(self._show_loading)
         self._shown_dataset = None
         self.sync()
 
@@ -153,6 +198,9 @@ class DataPanel(QWidget):
             self.target_combo.addItems(columns)
             self.target_combo.setCurrentText(spec.target or (columns[-1] if columns else ""))
             self.target_combo.blockSignals(was)
+            set_combo_data(self.task_combo, spec.task)
+            auto = f" ({catalog.TASK_NAMES[ds.task]})" if ds is not None and spec.task == "auto" else ""
+            self.task_combo.setItemText(0, "Auto" + auto)
 
         self._sync_samples(info, spec.samples, ds)
         self.noise.setEnabled(info.kind == "2d")
@@ -195,22 +243,23 @@ class DataPanel(QWidget):
     def _show_error(self, text: str) -> None:
         self.message.show_messages([], text)
 
+    @Slot(str)
+    def _show_loading(self, text: str) -> None:
+        self.loading.setText(text)
+        self.loading.setVisible(bool(text))
+
     # -- edits ------------------------------------------------------------------------------------
     def _edit(self, text: str, field: str, value) -> None:
         self.state.edit(text, lambda exp: setattr(exp.dataset, field, value), key=f"dataset.{field}")
 
     @Slot(int)
     def _dataset_chosen(self, index: int) -> None:
+        self.state.cancel_loading()  # the newest choice wins over a CSV file still loading
         name = self.combo.itemData(index)
         if name == CSV:
             self._choose_csv()
             return
-
-        def change(exp):
-            d = exp.dataset
-            d.name, d.samples, d.path, d.target = name, None, None, None
-            d.noise = dataset_info(name).default_noise
-        self.state.edit(f"Choose data set {self.combo.itemText(index)}", change)
+        self.state.edit(f"Choose data set {self.combo.itemText(index)}", lambda exp: choose_builtin(exp, name))
 
     @Slot()
     def _choose_csv(self) -> None:
@@ -222,16 +271,26 @@ class DataPanel(QWidget):
             return
         self.import_csv(path)
 
-    def import_csv(self, path: str, target: str | None = None) -> bool:
-        """Use the CSV file ``path`` as the data set (``target`` defaults to its last column)."""
+    def import_csv(self, path: str, target: str | None = None) -> None:
+        """Use the CSV file ``path`` as the data set (``target`` defaults to its last column).
+
+        The file loads in the background; the edit applies when it has loaded. Inputs are
+        normalized: a table's columns come in units of their own (see :func:`choose_builtin`).
+        """
         def change(exp):
             d = exp.dataset
-            d.name, d.path, d.target, d.samples = CSV, str(path), target, None
-        return self.state.edit(f"Import {Path(path).name}", change)
+            d.name, d.path, d.target, d.samples, d.task = CSV, str(path), target, None, "auto"
+            exp.model.normalize = True
+        self._show_error("")  # the last file's failure is history while this one loads
+        self.state.edit(f"Import {Path(path).name}", change)
 
     @Slot(int)
     def _target_chosen(self, index: int) -> None:
         self._edit("Choose target column", "target", self.target_combo.itemText(index))
+
+    @Slot(int)
+    def _task_chosen(self, index: int) -> None:
+        self._edit("Choose task", "task", self.task_combo.itemData(index))
 
     @Slot(int)
     def _samples_edited(self, value: int) -> None:

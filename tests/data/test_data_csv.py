@@ -7,7 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.data import FEATURES, Dataset, export_csv, load_csv, load_dataset
+from playground.core import spec
+from playground.core.spec import DatasetSpec
+from playground.data import FEATURES, Dataset, csvio, export_csv, load_csv, load_dataset
 from playground.errors import PlaygroundError
 
 
@@ -92,6 +94,69 @@ def test_bom_semicolons_crlf_blank_lines_and_spaces(tmp_path):
     ds = load_csv(write(tmp_path, text + ";;\r\n"))
     assert ds.feature_names == ("x", "y") and ds.class_names == ("a", "b")
     assert len(ds.x_train) + len(ds.x_test) == 10
+
+
+def test_decimal_commas_with_semicolons_or_tabs(tmp_path):
+    rows = [f"{i},5;{i * 2},25;{'ab'[i % 2]}" for i in range(11)] + ["-0,125;1e3;New York, NY"]
+    for separator in (";", "\t"):
+        text = table("x;y;city", rows).replace(";", separator)
+        ds = load_csv(write(tmp_path, text, f"eu{separator == ';'}.csv"), test_fraction=0.25)
+        x = np.concatenate([ds.x_train, ds.x_test])
+        assert sorted(x[:, 0].tolist()) == [-0.125] + [i + 0.5 for i in range(11)]
+        assert sorted(x[:, 1].tolist()) == [i * 2 + 0.25 for i in range(11)] + [1000.0]
+        assert ds.class_names == ("New York, NY", "a", "b")  # a comma in text stays a comma
+    ratings = load_csv(write(tmp_path, table("x;score", [f"{i};{i % 2},5" for i in range(12)]), "s.csv"),
+                       task="classification")
+    assert ratings.class_names == ("0.5", "1.5")
+    assert_fails(write(tmp_path, table("1,5;2;0", rows[:11]), "h.csv"), "Row 1", "should be a header", "'1,5'")
+
+
+def test_decimal_commas_name_the_row_and_column_of_a_bad_number(tmp_path):
+    rows = [f"{i},5;{i};{i % 2}" for i in range(2000)]
+    rows[1500] = "1.234,5;7;1"
+    assert_fails(write(tmp_path, table("price;n;label", rows)),
+                 "Column 'price' has non-numeric values in row 1502 (e.g. '1.234,5')")
+
+
+def test_integer_ratings_are_classes_or_a_regression_as_the_task_says(tmp_path):
+    path = write(tmp_path, table("a,b,rating", numbered_rows(40, lambda i: 1 + i % 10)))
+    for task, expected in (("auto", "multiclass"), ("classification", "multiclass"), ("regression", "regression")):
+        ds = load_dataset(**DatasetSpec(name="csv", path=str(path), task=task).model_dump())
+        assert ds.task == expected, task
+    regression = load_csv(path, task="regression")
+    assert regression.output_units == 1 and regression.class_names == ()
+    np.testing.assert_array_equal(regression.y_train, 1 + regression.x_train[:, 0] % 10)
+    assert load_csv(path).class_names == tuple(str(i) for i in range(1, 11))
+
+
+def test_experiment_files_name_the_task():
+    old = {"format": "playground.experiment", "version": 1, "dataset": {"name": "csv", "path": "a.csv"}}
+    assert spec.from_dict(old).dataset.task == "auto"  # files from before the task field still open
+    bad = {**old, "dataset": {"name": "csv", "path": "a.csv", "task": "binary"}}
+    with pytest.raises(PlaygroundError, match=r"dataset.task: input should be 'auto', 'classification' or "
+                                              r"'regression' \(got 'binary'\)."):
+        spec.from_dict(bad)
+    with pytest.raises(PlaygroundError, match="task can be chosen for a CSV file only; the data set 'wine'"):
+        load_dataset("wine", task="regression")
+
+
+def test_a_big_file_reads_as_its_quoted_twin_and_names_a_deep_bad_cell(tmp_path):
+    """The plain file takes numpy's bulk path (in two blocks), the quoted one the careful way: one table."""
+    rows = csvio.BLOCK + 1000
+    rng = np.random.default_rng(0)
+    x = np.round(rng.normal(size=(rows, 3)) * 100, 3)
+    kinds = np.array(["cat", "dog", "emu"])[rng.integers(0, 3, rows)]
+    plain = [f"{a},{b},{c},{k}" for (a, b, c), k in zip(x, kinds)]
+    quoted = [f'"{a}",{b},{c},"{k}"' for (a, b, c), k in zip(x, kinds)]
+    fast = load_csv(write(tmp_path, table("a,b,c,kind", plain), "plain.csv"))
+    careful = load_csv(write(tmp_path, table("a,b,c,kind", quoted), "quoted.csv"))
+    assert fast.class_names == careful.class_names == ("cat", "dog", "emu")
+    for part in ("x_train", "y_train", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(fast, part), getattr(careful, part))
+    np.testing.assert_array_equal(np.sort(np.concatenate([fast.x_train, fast.x_test]), axis=0),
+                                  np.sort(x.astype(np.float32), axis=0))
+    plain[2500] = plain[2500].replace(",", ",,", 1)
+    assert_fails(write(tmp_path, table("a,b,c,kind", plain), "bad.csv"), "Row 2502 has 5 fields, but the header has 4")
 
 
 def test_two_feature_csv_gets_a_plane(tmp_path):
@@ -214,7 +279,7 @@ def test_regression_needs_a_numeric_target(tmp_path):
 
 def test_bad_arguments(tmp_path):
     path = write(tmp_path, table("a,b,label", numbered_rows()))
-    assert_fails(path, "task must be one of regression, classification", task="binary")
+    assert_fails(path, "task must be one of auto, classification, regression", task="binary")
     assert_fails(path, "test_fraction must be a number from 0.1 to 0.9", test_fraction=1.0)
 
 
@@ -287,3 +352,41 @@ def test_garbage_either_loads_or_raises_playground_error(data, target, task):
             assert str(exc).strip()
         else:
             assert np.isfinite(ds.x_train).all() and len(ds.x_train) and len(ds.x_test)
+
+
+# --- numpy's bulk path reads what the careful way reads -------------------
+
+CELLS = ["1", "-2.5", " 3 ", "4e2", "1,5", "0,25", "", " ", "nan", "inf", "1e40", "abc", "x y", "1_0", '"7"', "#8"]
+NUMBERS = ["1", "-2.5", " 3 ", "4e2", "0", "2", "0.5"]
+
+
+@st.composite
+def regular(draw):
+    """Rows of the header's length holding numbers, then at most two odd cells: mostly files the bulk path takes."""
+    separator = draw(st.sampled_from([",", ";", "\t"]))
+    header = draw(st.sampled_from([["a", "b", "t"], ["a", "t"], [" a ", "b", "c", "t"]]))
+    labels = draw(st.sampled_from([["x", "y", " z "], ["0", "1", "2", "12", "-1"], NUMBERS]))
+    if separator != ",":
+        labels = [*labels, "New York, NY", "1,5"]
+    rows = draw(st.lists(st.tuples(*[st.sampled_from(NUMBERS)] * (len(header) - 1), st.sampled_from(labels)),
+                         min_size=10, max_size=16).map(lambda rows: [list(r) for r in rows]))
+    for _ in range(draw(st.integers(0, 2))):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.integers(0, len(row) - 1))] = draw(st.sampled_from(CELLS))
+    lines = [separator.join(header)] + [separator.join(row) for row in rows]
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines) + draw(st.sampled_from(["", "\n", "\n\n  \n"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(regular(), csvish), target=st.sampled_from([None, "a", "t"]),
+       task=st.sampled_from(["auto", "regression", "classification"]))
+def test_bulk_path_gives_the_careful_table_or_declines(text, target, task):
+    bulk = csvio._bulk_table(Path("g.csv"), text, target, task)
+    if bulk is None:
+        return
+    careful = csvio._careful_table(Path("g.csv"), text, target, task)
+    assert (bulk.feature_names, bulk.class_names, bulk.target_name) == (
+        careful.feature_names, careful.class_names, careful.target_name)
+    np.testing.assert_array_equal(bulk.x, careful.x)
+    np.testing.assert_array_equal(bulk.y, careful.y)
+    assert bulk.x.dtype == careful.x.dtype

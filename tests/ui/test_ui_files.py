@@ -108,7 +108,8 @@ def test_csv_import_and_a_data_set_that_fails_to_load(make_window, driver, qtbot
     (tmp_path / "bad.csv").write_text("a,b,label\n1,2,x\n")
     dialogs.paths = [str(tmp_path / "bad.csv")]
     driver.choose(combo, "csv")
-    assert dialogs.warnings and "bad.csv" in dialogs.warnings[-1]
+    qtbot.waitUntil(lambda: bool(dialogs.warnings))  # CSV files load in the background
+    assert "bad.csv" in dialogs.warnings[-1]
     message = window.findChild(QLabel, "dataMessage")
     assert not message.isHidden() and "bad.csv" in message.text()
     assert combo.currentData() == "xor" and window.state.experiment.dataset.name == "xor"
@@ -120,12 +121,13 @@ def test_csv_import_and_a_data_set_that_fails_to_load(make_window, driver, qtbot
     (tmp_path / "good.csv").write_text("\n".join(lines) + "\n")
     dialogs.paths = [str(tmp_path / "good.csv")]
     driver.choose(combo, "csv")
+    qtbot.waitUntil(lambda: window.state.experiment.dataset.name == "csv")
     assert combo.currentData() == "csv" and message.isHidden()
     target = driver.combo(window, "targetCombo")
     assert [target.itemText(i) for i in range(target.count())] == ["height", "weight", "age", "kind"]
     assert target.currentText() == "kind"
     assert window.findChild(QLabel, "inputLabel").text() == "Input: 3 features"
     target.setCurrentIndex(0)  # predict the height instead: "kind" would become a feature, but it is text
-    assert "Column 'kind' has non-numeric values" in message.text()
+    qtbot.waitUntil(lambda: "Column 'kind' has non-numeric values" in message.text())
     assert target.currentText() == "kind" and window.state.experiment.dataset.target is None
     assert window.state.dataset.task == "binary"
