@@ -3,13 +3,17 @@
 One source for the UI (combo boxes, tooltips), the CLI (listings, validation
 messages) and the docs. Each entry carries the Keras identifier, a display
 name, the formula and a one-line explanation taken from the topic notes.
-Activations also carry a NumPy version of the function so the UI can draw a
-small curve without touching TensorFlow.
+Beside each formula sits the same thing in NumPy: the activation's curve (the
+UI draws it without touching TensorFlow), the loss, the optimizer's update
+rule, the schedule, the initializer's spread. ``tests/core/test_core_catalog.py``
+checks each against Keras, so a formula the app shows cannot drift from what
+it trains with.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -26,6 +30,8 @@ class Entry:
 class Activation(Entry):
     fn: Callable[[np.ndarray], np.ndarray] = np.asarray
     output_range: str = "(-∞, ∞)"
+    low: float = -math.inf  # the numbers behind output_range (spec.problems checks regression targets)
+    high: float = math.inf
 
     def tooltip(self) -> str:
         return f"{self.name}: {self.formula}\nRange {self.output_range}. {self.explanation}"
@@ -35,11 +41,33 @@ class Activation(Entry):
 class Loss(Entry):
     tasks: tuple[str, ...] = ()  # "binary", "multiclass", "regression"
     target: str = "index"  # "binary" 0/1, "index" class ids, "onehot", "value", "sign" (-1/+1)
+    # The formula in NumPy: (targets as the app feeds them, outputs) -> the batch's loss.
+    fn: Callable[[np.ndarray, np.ndarray], float] = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class Optimizer(Entry):
     default_learning_rate: float = 0.01
+    # Keras' default hyperparameters, which the formula names and the rule uses.
+    defaults: dict[str, float] = field(default_factory=dict, hash=False)
+    rule: Callable[..., list[np.ndarray]] = field(kw_only=True)  # the formula in NumPy; see steps()
+
+    def steps(self, w: np.ndarray, gradients: Sequence[np.ndarray], learning_rate: float,
+              **settings: float) -> list[np.ndarray]:
+        """The weights after each of ``gradients`` by the formula, with Keras' defaults unless ``settings``."""
+        return self.rule(w, gradients, learning_rate, **{**self.defaults, **settings})
+
+
+@dataclass(frozen=True)
+class Schedule(Entry):
+    # (step, learning rate, decay_steps, decay_rate) -> the learning rate at that step.
+    fn: Callable[[np.ndarray, float, int, float], np.ndarray] = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class Initializer(Entry):
+    # (fan_in, fan_out) -> the standard deviation of the weights the formula draws.
+    std: Callable[[int, int], float] = field(kw_only=True)
 
 
 def _sigmoid(x):
@@ -51,8 +79,12 @@ def _softmax_1d(x):
     return _sigmoid(x)
 
 
+_erf = np.vectorize(math.erf, otypes=[float])  # NumPy has no erf; the curves are a few dozen points
+
+
 def _gelu(x):
-    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+    # Keras' gelu is the exact one (approximate=False), not the tanh approximation.
+    return 0.5 * x * (1.0 + _erf(np.asarray(x) / math.sqrt(2.0)))
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
@@ -64,121 +96,235 @@ ACTIVATIONS: dict[str, Activation] = {
                    "No non-linearity: a stack of linear layers is still one linear map.", lambda x: x),
         Activation("relu", "ReLU", "f(x) = max(0, x)",
                    "Cheap, with a steady gradient for x > 0; the most widely used hidden activation.",
-                   lambda x: np.maximum(0.0, x), "[0, ∞)"),
+                   lambda x: np.maximum(0.0, x), "[0, ∞)", low=0.0),
         Activation("leaky_relu", "Leaky ReLU", "f(x) = x if x > 0 else 0.2·x",
                    "Like ReLU but keeps a small slope for x < 0, so units never stop learning.",
                    lambda x: np.where(x > 0, x, 0.2 * x)),
         Activation("elu", "ELU", "f(x) = x if x > 0 else eˣ − 1",
                    "Smooth for x < 0 and saturates at −1, pushing mean activations toward zero.",
-                   lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))), "(-1, ∞)"),
+                   lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))), "(-1, ∞)", low=-1.0),
         Activation("selu", "SELU", "f(x) = 1.0507·(x if x > 0 else 1.6733·(eˣ − 1))",
                    "Scaled ELU that keeps activations normalised in deep plain stacks (use lecun_normal).",
                    lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0))),
-                   "(-1.76, ∞)"),
-        Activation("gelu", "GELU", "f(x) = x·Φ(x)",
+                   "(-1.76, ∞)", low=-_SELU_SCALE * _SELU_ALPHA),
+        Activation("gelu", "GELU", "f(x) = x·Φ(x) = ½x·(1 + erf(x/√2))",
                    "Weights the input by the chance a standard normal is below it; used in Transformers.",
-                   _gelu, "(-0.17, ∞)"),
+                   _gelu, "[-0.17, ∞)", low=-0.16997),
         Activation("sigmoid", "Sigmoid", "f(x) = 1 / (1 + e⁻ˣ)",
                    "Squashes to (0, 1), read as a probability; gradients vanish for large |x|.",
-                   _sigmoid, "(0, 1)"),
+                   _sigmoid, "(0, 1)", low=0.0, high=1.0),
         Activation("hard_sigmoid", "Hard sigmoid", "f(x) = clip(x/6 + 1/2, 0, 1)",
                    "A piecewise-linear, cheaper approximation of the sigmoid.",
-                   lambda x: np.clip(x / 6.0 + 0.5, 0.0, 1.0), "[0, 1]"),
+                   lambda x: np.clip(x / 6.0 + 0.5, 0.0, 1.0), "[0, 1]", low=0.0, high=1.0),
         Activation("tanh", "Tanh", "f(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ) = 2·sigmoid(2x) − 1",
                    "Squashes to (−1, 1) and is centred on zero; TensorFlow Playground's default.",
-                   np.tanh, "(-1, 1)"),
+                   np.tanh, "(-1, 1)", low=-1.0, high=1.0),
         Activation("softmax", "Softmax", "σ(z)ⱼ = e^zⱼ / Σₖ e^zₖ",
                    "Turns K scores into K probabilities that sum to 1; for the output of a multi-class model.",
-                   _softmax_1d, "(0, 1), sums to 1"),
+                   _softmax_1d, "(0, 1), sums to 1", low=0.0, high=1.0),
         Activation("softplus", "Softplus", "f(x) = ln(1 + eˣ)",
                    "A smooth ReLU: always positive, with gradient sigmoid(x).",
-                   lambda x: np.logaddexp(0.0, x), "(0, ∞)"),
+                   lambda x: np.logaddexp(0.0, x), "(0, ∞)", low=0.0),
         Activation("silu", "Swish / SiLU", "f(x) = x · sigmoid(x)",
                    "Smooth and non-monotonic near zero; often a little better than ReLU in deep nets.",
-                   lambda x: x * _sigmoid(x), "(-0.28, ∞)"),
+                   lambda x: x * _sigmoid(x), "[-0.28, ∞)", low=-0.27846),
     ]
 }
 ACTIVATION_ALIASES = {"swish": "silu"}
+
+def _huber(y, out, delta=1.0):
+    e = np.abs(y - out)
+    return np.mean(np.where(e <= delta, 0.5 * e**2, delta * (e - 0.5 * delta)))
+
+
+def _hinge(y, out):
+    sign = 2.0 * y - 1.0 if np.isin(y, (0, 1)).all() else y  # Keras maps 0/1 labels to -1/+1
+    return np.mean(np.maximum(0.0, 1.0 - sign * out))
+
+
+def _kl_divergence(y, out):
+    terms = y * np.log(np.where(y > 0, y, 1.0) / out)  # 0·log 0 = 0
+    return np.mean(np.sum(terms, axis=-1))
+
 
 LOSSES: dict[str, Loss] = {
     l.id: l
     for l in [
         Loss("mean_squared_error", "Mean squared error (MSE)", "loss = 1/N · Σ (y − out)²",
              "Squared distance between output and target; the usual loss for regression.",
-             ("regression", "binary"), "value"),
+             ("regression", "binary"), "value", fn=lambda y, out: np.mean((y - out) ** 2)),
         Loss("mean_absolute_error", "Mean absolute error (MAE)", "loss = 1/N · Σ |y − out|",
-             "Absolute distance: less swayed by outliers than MSE.", ("regression", "binary"), "value"),
-        Loss("huber", "Huber", "loss = ½e² if |e| ≤ δ else δ(|e| − ½δ), δ = 1",
+             "Absolute distance: less swayed by outliers than MSE.", ("regression", "binary"), "value",
+             fn=lambda y, out: np.mean(np.abs(y - out))),
+        Loss("huber", "Huber", "loss = 1/N · Σ (½e² if |e| ≤ δ else δ·(|e| − ½δ)), e = y − out, δ = 1",
              "MSE near the target, MAE far from it: robust to outliers yet smooth.",
-             ("regression", "binary"), "value"),
+             ("regression", "binary"), "value", fn=_huber),
         Loss("binary_crossentropy", "Binary cross-entropy",
-             "H(y, p) = −(y·log p + (1 − y)·log(1 − p))",
+             "loss = 1/N · Σ −(y·log p + (1 − y)·log(1 − p))",
              "Cross-entropy for one probability; with a linear output the logits are used (from_logits=True).",
-             ("binary",), "binary"),
-        Loss("categorical_crossentropy", "Categorical cross-entropy", "H(p, q) = −Σ p(x)·log q(x)",
-             "Cross-entropy against one-hot targets; the softmax output is read as q.",
-             ("multiclass",), "onehot"),
-        Loss("sparse_categorical_crossentropy", "Sparse categorical cross-entropy", "H = −log qᵢ for true class i",
+             ("binary",), "binary", fn=lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))),
+        Loss("categorical_crossentropy", "Categorical cross-entropy",
+             "loss = 1/N · Σ H(y, p), H(y, p) = −Σⱼ yⱼ·log pⱼ",
+             "Cross-entropy against one-hot targets; the output, scaled to sum to 1, is the distribution p.",
+             ("multiclass",), "onehot",
+             fn=lambda y, p: -np.mean(np.sum(y * np.log(p / np.sum(p, axis=-1, keepdims=True)), axis=-1))),
+        Loss("sparse_categorical_crossentropy", "Sparse categorical cross-entropy",
+             "loss = 1/N · Σ −log p_y, p_y the probability given to the true class y",
              "The same cross-entropy, taking the class index instead of a one-hot vector.",
-             ("multiclass",), "index"),
-        Loss("hinge", "Hinge", "loss = Σ max(0, 1 − y·h(x)), y ∈ {−1, +1}",
+             ("multiclass",), "index",
+             fn=lambda y, p: -np.mean(np.log(np.take_along_axis(p, np.reshape(y, (-1, 1)).astype(int), -1)))),
+        Loss("hinge", "Hinge", "loss = 1/N · Σ max(0, 1 − y·out), y ∈ {−1, +1} (0/1 labels become −1/+1)",
              "The SVM margin loss: zero once a point is on the right side with margin 1.",
-             ("binary",), "sign"),
-        Loss("kl_divergence", "KL divergence", "D_KL(p‖q) = Σ p(i)·log(p(i)/q(i))",
-             "How far the predicted distribution q is from the target p; equals cross-entropy minus H(p).",
-             ("multiclass",), "onehot"),
+             ("binary",), "sign", fn=_hinge),
+        Loss("kl_divergence", "KL divergence", "loss = 1/N · Σ D_KL(y‖p), D_KL(y‖p) = Σⱼ yⱼ·log(yⱼ/pⱼ)",
+             "How far the predicted distribution p is from the target y; equals cross-entropy minus H(y).",
+             ("multiclass",), "onehot", fn=_kl_divergence),
     ]
 }
+
+def _sgd(w, gradients, lr, momentum=0.0, nesterov=False):
+    w, v, out = np.array(w, dtype=float), 0.0, []
+    for g in gradients:
+        v = momentum * v - lr * g
+        w = w + (momentum * v - lr * g if nesterov else v)
+        out.append(w)
+    return out
+
+
+def _adam(w, gradients, lr, beta_1, beta_2, epsilon, weight_decay=0.0):
+    w, m, v, out = np.array(w, dtype=float), 0.0, 0.0, []
+    for t, g in enumerate(gradients, start=1):
+        w = w - lr * weight_decay * w
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        w = w - lr * math.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + epsilon)
+        out.append(w)
+    return out
+
+
+def _rmsprop(w, gradients, lr, rho, epsilon):
+    w, v, out = np.array(w, dtype=float), 0.0, []
+    for g in gradients:
+        v = rho * v + (1 - rho) * g**2
+        w = w - lr * g / np.sqrt(v + epsilon)
+        out.append(w)
+    return out
+
+
+def _adagrad(w, gradients, lr, initial_accumulator_value, epsilon):
+    w, acc, out = np.array(w, dtype=float), initial_accumulator_value, []
+    for g in gradients:
+        acc = acc + g**2
+        w = w - lr * g / np.sqrt(acc + epsilon)
+        out.append(w)
+    return out
+
+
+def _nadam(w, gradients, lr, beta_1, beta_2, epsilon):
+    w, m, v, product, out = np.array(w, dtype=float), 0.0, 0.0, 1.0, []
+
+    def u(t):  # the momentum schedule
+        return beta_1 * (1 - 0.5 * 0.96**t)
+
+    for t, g in enumerate(gradients, start=1):
+        product *= u(t)
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        m_hat = u(t + 1) * m / (1 - product * u(t + 1)) + (1 - u(t)) * g / (1 - product)
+        w = w - lr * m_hat / (np.sqrt(v / (1 - beta_2**t)) + epsilon)
+        out.append(w)
+    return out
+
+
+_SYMBOLS = {"beta_1": "β₁", "beta_2": "β₂", "epsilon": "ε", "rho": "ρ", "initial_accumulator_value": "G₀",
+            "weight_decay": "λ"}
+
+
+def _number(value: float) -> str:
+    """``1e-07`` as ``10⁻⁷``; other numbers as ``%g``."""
+    if 0 < value < 1e-3 and math.log10(value).is_integer():
+        return "10" + str(int(math.log10(value))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{value:g}"
+
+
+def _optimizer(id_: str, name: str, rule_text: str, explanation: str, learning_rate: float,
+               rule: Callable[..., list[np.ndarray]], **defaults: float) -> Optimizer:
+    """An optimizer whose formula ends with the Keras defaults its rule uses, so the two agree."""
+    where = ", ".join(f"{_SYMBOLS[k]} = {_number(v)}" for k, v in defaults.items())
+    formula = f"{rule_text}; {where}" if where else rule_text
+    return Optimizer(id_, name, formula, explanation, learning_rate, defaults, rule=rule)
+
 
 OPTIMIZERS: dict[str, Optimizer] = {
     o.id: o
     for o in [
-        Optimizer("sgd", "SGD", "w ← w − η·∇L (with momentum: v ← μv − η∇L, w ← w + v)",
-                  "Plain gradient descent; momentum and Nesterov smooth and speed it up.", 0.03),
-        Optimizer("adam", "Adam", "m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂/(√v̂ + ε)",
-                  "Adaptive per-weight steps from running means of the gradient and its square.", 0.01),
-        Optimizer("adamw", "AdamW", "Adam, plus w ← w − η·λ·w (decoupled weight decay)",
-                  "Adam with weight decay applied directly to the weights, not through the gradient.", 0.01),
-        Optimizer("rmsprop", "RMSprop", "v ← ρv + (1−ρ)g², w ← w − η·g/(√v + ε)",
-                  "Divides each step by a running RMS of recent gradients.", 0.001),
-        Optimizer("adagrad", "Adagrad", "G ← G + g², w ← w − η·g/(√G + ε)",
-                  "Steps shrink for weights that have had large gradients; good for sparse features.", 0.03),
-        Optimizer("nadam", "Nadam", "Adam with a Nesterov look-ahead on the momentum",
-                  "Adam whose momentum looks one step ahead, as Nesterov's does.", 0.01),
+        _optimizer("sgd", "SGD", "w ← w − η·g; with momentum μ: v ← μv − η·g, w ← w + v "
+                   "(Nesterov: w ← w + μv − η·g)",
+                   "Plain gradient descent; momentum and Nesterov smooth and speed it up.", 0.03, _sgd),
+        _optimizer("adam", "Adam", "m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², "
+                   "w ← w − η·√(1−β₂ᵗ)/(1−β₁ᵗ)·m/(√v + ε)",
+                   "Adaptive per-weight steps from running means of the gradient and its square.", 0.01, _adam,
+                   beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        _optimizer("adamw", "AdamW", "w ← w − η·λ·w (decoupled weight decay), then the Adam step",
+                   "Adam with weight decay applied directly to the weights, not through the gradient.", 0.01,
+                   _adam, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        _optimizer("rmsprop", "RMSprop", "v ← ρv + (1−ρ)g², w ← w − η·g/√(v + ε), v starting at 0",
+                   "Divides each step by a running RMS of recent gradients.", 0.001, _rmsprop,
+                   rho=0.9, epsilon=1e-7),
+        _optimizer("adagrad", "Adagrad", "G ← G + g², w ← w − η·g/√(G + ε), G starting at G₀",
+                   "Steps shrink for weights that have had large gradients; good for sparse features.", 0.03,
+                   _adagrad, initial_accumulator_value=0.1, epsilon=1e-7),
+        _optimizer("nadam", "Nadam", "uₜ = β₁(1 − ½·0.96ᵗ), m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², "
+                   "m̂ = uₜ₊₁·m/(1 − u₁⋯uₜ₊₁) + (1−uₜ)·g/(1 − u₁⋯uₜ), w ← w − η·m̂/(√(v/(1−β₂ᵗ)) + ε)",
+                   "Adam whose momentum looks one step ahead, as Nesterov's does.", 0.01, _nadam,
+                   beta_1=0.9, beta_2=0.999, epsilon=1e-7),
     ]
 }
 
-INITIALIZERS: dict[str, Entry] = {
+INITIALIZERS: dict[str, Initializer] = {
     i.id: i
     for i in [
-        Entry("glorot_uniform", "Glorot uniform", "U(−√(6/(fan_in+fan_out)), +√(6/(fan_in+fan_out)))",
-              "Keras' default: keeps the signal's variance steady for tanh and sigmoid layers."),
-        Entry("glorot_normal", "Glorot normal", "N(0, 2/(fan_in+fan_out)), truncated",
-              "The normal-distribution variant of Glorot."),
-        Entry("he_normal", "He normal", "N(0, 2/fan_in), truncated",
-              "Scaled for ReLU layers, which zero half of their inputs."),
-        Entry("he_uniform", "He uniform", "U(−√(6/fan_in), +√(6/fan_in))", "The uniform variant of He."),
-        Entry("lecun_normal", "LeCun normal", "N(0, 1/fan_in), truncated", "The initializer SELU expects."),
-        Entry("lecun_uniform", "LeCun uniform", "U(−√(3/fan_in), +√(3/fan_in))",
-              "The uniform variant of LeCun."),
-        Entry("random_normal", "Random normal", "N(0, 0.05²)", "Small normal noise, independent of layer size."),
-        Entry("random_uniform", "Random uniform", "U(−0.05, 0.05)",
-              "Small uniform noise, independent of layer size."),
-        Entry("orthogonal", "Orthogonal", "W = Q from a QR decomposition of a normal matrix",
-              "An orthogonal matrix: preserves norms through the layer."),
-        Entry("zeros", "Zeros", "W = 0",
-              "All weights zero: every unit stays identical, so the layer cannot learn distinct features."),
+        Initializer("glorot_uniform", "Glorot uniform", "U(−√(6/(fan_in+fan_out)), +√(6/(fan_in+fan_out)))",
+                    "Keras' default: keeps the signal's variance steady for tanh and sigmoid layers.",
+                    std=lambda fan_in, fan_out: math.sqrt(2 / (fan_in + fan_out))),
+        Initializer("glorot_normal", "Glorot normal", "N(0, 2/(fan_in+fan_out)), truncated",
+                    "The normal-distribution variant of Glorot.",
+                    std=lambda fan_in, fan_out: math.sqrt(2 / (fan_in + fan_out))),
+        Initializer("he_normal", "He normal", "N(0, 2/fan_in), truncated",
+                    "Scaled for ReLU layers, which zero half of their inputs.",
+                    std=lambda fan_in, fan_out: math.sqrt(2 / fan_in)),
+        Initializer("he_uniform", "He uniform", "U(−√(6/fan_in), +√(6/fan_in))", "The uniform variant of He.",
+                    std=lambda fan_in, fan_out: math.sqrt(2 / fan_in)),
+        Initializer("lecun_normal", "LeCun normal", "N(0, 1/fan_in), truncated", "The initializer SELU expects.",
+                    std=lambda fan_in, fan_out: math.sqrt(1 / fan_in)),
+        Initializer("lecun_uniform", "LeCun uniform", "U(−√(3/fan_in), +√(3/fan_in))",
+                    "The uniform variant of LeCun.", std=lambda fan_in, fan_out: math.sqrt(1 / fan_in)),
+        Initializer("random_normal", "Random normal", "N(0, 0.05²)",
+                    "Small normal noise, independent of layer size.", std=lambda fan_in, fan_out: 0.05),
+        Initializer("random_uniform", "Random uniform", "U(−0.05, 0.05)",
+                    "Small uniform noise, independent of layer size.",
+                    std=lambda fan_in, fan_out: 0.05 / math.sqrt(3)),
+        Initializer("orthogonal", "Orthogonal", "W = Q from a QR decomposition of a normal matrix",
+                    "An orthogonal matrix: preserves norms through the layer.",
+                    std=lambda fan_in, fan_out: 1 / math.sqrt(max(fan_in, fan_out))),
+        Initializer("zeros", "Zeros", "W = 0",
+                    "All weights zero: every unit stays identical, so the layer cannot learn distinct features.",
+                    std=lambda fan_in, fan_out: 0.0),
     ]
 }
 
-SCHEDULES: dict[str, Entry] = {
+SCHEDULES: dict[str, Schedule] = {
     s.id: s
     for s in [
-        Entry("constant", "Constant", "η", "The same learning rate throughout."),
-        Entry("exponential", "Exponential decay", "η · rate^(step / decay_steps)",
-              "Shrinks the learning rate by a factor every decay_steps optimizer steps."),
-        Entry("cosine", "Cosine decay", "η · ½(1 + cos(π · min(step, decay_steps) / decay_steps))",
-              "Lowers the learning rate along a half cosine to zero over decay_steps steps."),
+        Schedule("constant", "Constant", "η", "The same learning rate throughout.",
+                 fn=lambda step, lr, decay_steps, decay_rate: np.full(np.shape(step), lr, dtype=float)),
+        Schedule("exponential", "Exponential decay", "η · rate^(step / decay_steps)",
+                 "Shrinks the learning rate by a factor every decay_steps optimizer steps.",
+                 fn=lambda step, lr, decay_steps, decay_rate: lr * decay_rate ** (np.asarray(step) / decay_steps)),
+        Schedule("cosine", "Cosine decay", "η · ½(1 + cos(π · min(step, decay_steps) / decay_steps))",
+                 "Lowers the learning rate along a half cosine to zero over decay_steps steps.",
+                 fn=lambda step, lr, decay_steps, decay_rate:
+                 lr * 0.5 * (1 + np.cos(np.pi * np.minimum(step, decay_steps) / decay_steps))),
     ]
 }
 

@@ -2,12 +2,14 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.core import spec
+from playground.core import catalog, spec
 from playground.core.spec import Experiment, LayerSpec
+from playground.data import load_dataset
 from playground.errors import PlaygroundError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -171,3 +173,55 @@ def test_any_document_loads_or_gives_a_playground_error(body, version):
         spec.from_dict(doc)
     except PlaygroundError as exc:
         assert str(exc).endswith(".")
+
+
+def _regression_with_output(activation):
+    exp = Experiment()
+    exp.dataset.name = "reg-plane"
+    exp.model.output_activation = activation
+    return exp
+
+
+@pytest.mark.parametrize("activation, targets", [
+    ("sigmoid", [0.2, 0.5, 3.0]),  # above the top of (0, 1)
+    ("relu", [-0.5, 0.1, 2.0]),  # below the bottom of [0, ∞)
+    ("softplus", [-0.01, 4.0]),
+    ("elu", [-1.5, 0.0, 9.0]),
+    ("tanh", [-0.3, 1.2]),
+    ("hard_sigmoid", [-0.2, 0.5]),
+])
+def test_bounded_output_that_cannot_reach_the_targets_is_a_warning(activation, targets):
+    exp = _regression_with_output(activation)
+    found = spec.problems(exp, "regression", 1, np.array(targets, dtype=np.float32))
+    assert [(p.path, p.severity) for p in found] == [("model.output_activation", "warning")], \
+        f"{activation} on targets {targets} should warn"
+    assert "linear" in found[0].fix.lower()
+    low, high = min(targets), max(targets)
+    assert f"from {low:.3g} to {high:.3g}" in found[0].message
+    assert catalog.ACTIVATIONS[activation].output_range in found[0].message
+    spec.check(exp, "regression", 1, np.array(targets))  # a warning does not stop training
+
+
+@pytest.mark.parametrize("activation, targets", [
+    ("sigmoid", [0.0, 0.4, 1.0]),
+    ("relu", [0.0, 7.5]),
+    ("tanh", [-0.9, 0.99]),
+    ("selu", [-1.7, 3.0]),
+    ("linear", [-1e6, 1e6]),
+    ("leaky_relu", [-50.0, 2.0]),
+])
+def test_targets_inside_the_output_range_are_fine(activation, targets):
+    exp = _regression_with_output(activation)
+    assert spec.problems(exp, "regression", 1, np.array(targets)) == []
+
+
+def test_the_warning_needs_the_targets_and_a_regression():
+    exp = _regression_with_output("sigmoid")
+    ds = load_dataset("reg-plane")  # targets (x1 + x2) / 10: about -1.2 to 1.2
+    assert [p.severity for p in spec.problems(exp, "regression", 1, ds.y_train)] == ["warning"]
+    assert spec.problems(exp, "regression", 1) == []  # no targets given, nothing to compare
+    exp.model.output_activation = "softmax"  # one softmax unit: already an error, said once
+    assert [p.severity for p in spec.problems(exp, "regression", 1, ds.y_train)] == ["error"]
+    exp.model.output_activation = "tanh"  # class indices 0..2 are labels, not values to reach
+    found = spec.problems(exp, "multiclass", 3, np.array([0, 2, 1]))
+    assert [p.severity for p in found] == ["error"], "class indices are not regression targets to reach"

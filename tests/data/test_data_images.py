@@ -57,8 +57,15 @@ def test_mnist_from_the_cache_keeps_keras_split(mnist_cache):
 
 
 def test_samples_takes_a_seeded_subset_in_proportion(mnist_cache):
+    x_train, y_train, x_test, y_test = mnist_cache
     a = load_dataset("mnist", samples=30, seed=1)
     assert a.x_train.shape == (30, 784) and a.x_test.shape == (10, 784)
+    for subset, labels, images, originals in ((a.x_train, a.y_train, x_train, y_train),
+                                              (a.x_test, a.y_test, x_test, y_test)):
+        pixels = np.round(subset * 255).astype(np.uint8).reshape(-1, 28, 28)
+        index = [int(np.flatnonzero((images == image).all(axis=(1, 2)))[0]) for image in pixels]
+        assert len(set(index)) == len(index), "a subset repeats an image"
+        np.testing.assert_array_equal(labels, originals[index], err_msg="each image keeps its own label")
     np.testing.assert_array_equal(a.x_train, load_dataset("mnist", samples=30, seed=1).x_train)
     assert not np.array_equal(a.x_train, load_dataset("mnist", samples=30, seed=2).x_train)
     with pytest.raises(PlaygroundError, match="samples must be at most 60 for mnist"):
@@ -80,6 +87,8 @@ def test_offline_mnist_says_what_to_download_and_where(keras_home):
     message = str(info.value)
     assert "https://storage.googleapis.com/tensorflow/tf-keras-datasets/" in message
     assert "mnist.npz" in message and str(keras_home / "datasets") in message
+    assert message.startswith("The mnist data set is not in Keras' cache") and message.endswith(".")
+    assert "Traceback" not in message and "URL fetch failure" not in message  # our sentence, not the OSError
 
 
 def test_offline_fashion_lists_the_four_files(keras_home):
