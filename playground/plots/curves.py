@@ -295,6 +295,19 @@ class CurvesView(LiveView, QWidget):
         """The bold curve drawn for ``plot`` and ``which`` (smoothed when smoothing is on)."""
         return self._lines[self._plot_name(plot), which][1]
 
+    def faint_line(self, plot: str, which: str) -> pg.PlotDataItem:
+        """The faint raw curve drawn behind the smoothed one (hidden while smoothing is off)."""
+        return self._lines[self._plot_name(plot), which][0]
+
+    def legend(self, plot: str) -> dict[str, pg.PlotDataItem]:
+        """The curve each legend entry of ``plot`` stands for, by the entry's text."""
+        return {label.text: sample.item for sample, label in self._legends[self._plot_name(plot)].items}
+
+    def hover_text(self, plot: str) -> str:
+        """The read-out shown on ``plot`` for the epoch under the mouse ("" while none is shown)."""
+        label = self._hover[self._plot_name(plot)][1]
+        return label.toPlainText() if label.isVisible() else ""
+
     # -- helpers --------------------------------------------------------------------------------
     def _show_metric(self) -> None:
         name = self._metric

@@ -16,10 +16,12 @@ from playground.plots.style import (
     brushes,
     class_colours,
     diverging,
+    image_value_at,
     lighten,
     make_plot,
     plane_axes,
     rgb,
+    scatter_points,
     set_texts,
 )
 
@@ -186,6 +188,36 @@ class OutputView(LiveView, QWidget):
     def confusion(self) -> np.ndarray | None:
         """The confusion matrix shown (rows: true class, columns: predicted), or None."""
         return None if self._confusion is None else self._confusion.copy()
+
+    # -- what is drawn, read back as a user would see it (for tests) -----------------------------
+    def boundary_at(self, x1: float, x2: float) -> np.ndarray | None:
+        """The RGBA of the heatmap drawn at the plane's point (``x1``, ``x2``), None where there is none."""
+        return image_value_at(self._heatmap, x1, x2)
+
+    def confusion_at(self, x: float, y: float) -> float | None:
+        """The count the confusion matrix's colour shows at (``x``, ``y``): the cell of predicted class
+        ``floor(x)`` and true class ``floor(y)``; None outside the matrix."""
+        value = image_value_at(self._confusion_image, x, y)
+        return None if value is None else float(value)
+
+    def cell_texts(self) -> list[tuple[float, float, str]]:
+        """(x, y, text) of the counts written on the confusion matrix's cells."""
+        return [(text.pos().x(), text.pos().y(), text.toPlainText()) for text in self._cell_texts]
+
+    def shown_points(self, which: str) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (n, 2) and fill colours (n, 3) of the "train" or "test" points drawn on the
+        boundary plot (none while they are hidden)."""
+        item = {"train": self._train_points, "test": self._test_points}[which]
+        return scatter_points(item) if item.isVisible() else (np.zeros((0, 2)), np.zeros((0, 3), np.uint8))
+
+    def predicted_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The predicted-versus-true plot's points: (true values across, predicted values up)."""
+        x, y = self._scatter.getData()
+        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+    def legend(self) -> list[tuple[str, str]]:
+        """(text, "#rrggbb" colour of its sample point) of each legend entry of the boundary plot."""
+        return [(label.text, sample.item.opts["brush"].color().name()) for sample, label in self._legend.items]
 
     # -- 2-D sets -------------------------------------------------------------------------------
     def _show_points(self, ds: Dataset) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.data import Dataset
-from playground.plots.style import HINT, brushes, class_colours, diverging, plane_axes, rgb
+from playground.plots.style import HINT, brushes, class_colours, diverging, plane_axes, rgb, scatter_points
 
 MAX_POINTS = 2000  # a seeded sample of bigger sets keeps the preview (and its PCA) quick
 
@@ -92,6 +92,10 @@ class DataPreview(QWidget):
 
     def point_count(self) -> int:
         return len(self._points.data)
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (n, 2) and fill colours (n, 3) of the points drawn, train points first."""
+        return scatter_points(self._points)
 
 
 def _demo() -> None:

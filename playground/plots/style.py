@@ -6,6 +6,8 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
 from playground.data import FEATURES, Dataset
@@ -59,6 +61,40 @@ def brushes(colours: np.ndarray) -> list:
     unique, index = np.unique(np.asarray(colours).round().astype(np.uint8), axis=0, return_inverse=True)
     made = [pg.mkBrush(*map(int, colour)) for colour in unique]
     return [made[i] for i in index.ravel()]
+
+
+def image_value_at(item: pg.ImageItem, x: float, y: float) -> np.ndarray | None:
+    """The pixel of ``item``'s image drawn over the data coordinate (``x``, ``y``), None outside it.
+
+    Read through the item's own placement (its rect, axis order and the view's transform), so it
+    tells what is on screen where a user points, whatever the view meant to draw there.
+    """
+    image = item.image
+    if image is None:
+        return None
+    local = item.mapFromView(QPointF(x, y))
+    column, row = math.floor(local.x()), math.floor(local.y())
+    if item.axisOrder == "col-major":
+        image = image.swapaxes(0, 1)
+    if 0 <= row < image.shape[0] and 0 <= column < image.shape[1]:
+        return np.array(image[row, column])
+    return None
+
+
+def scatter_points(item: pg.ScatterPlotItem) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (n, 2) and fill colours (n, 3, uint8) of the points ``item`` draws."""
+    x, y = item.getData()
+    colours = [spot.brush().color().getRgb()[:3] for spot in item.points()]
+    return np.column_stack([x, y]).astype(np.float64), np.array(colours, dtype=np.uint8).reshape(-1, 3)
+
+
+def colour_at(plot: pg.PlotWidget, x: float, y: float) -> QColor:
+    """The colour a user sees at the data coordinate (``x``, ``y``) of ``plot`` (from a grab of it)."""
+    view = plot.getPlotItem().getViewBox()
+    point = plot.mapFromScene(view.mapViewToScene(QPointF(x, y)))
+    image = plot.grab().toImage()
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(round(point.x() * ratio), round(point.y() * ratio))
 
 
 class LogAxis(pg.AxisItem):

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Slot
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from playground.core import events
-from playground.plots.style import BLUE, WHITE, LiveView, RangeFollower, make_plot, set_texts
+from playground.plots.style import BLUE, WHITE, LiveView, RangeFollower, image_value_at, make_plot, set_texts
 
 ROWS = 60  # value bins of the history heatmap
 MAX_COLUMNS = 500  # snapshots kept per layer; beyond that the time resolution halves
@@ -205,6 +205,24 @@ class WeightsView(LiveView, QWidget):
     def history_shape(self) -> tuple[int, int]:
         """(value rows, snapshot columns) of the shown history as of the last refresh."""
         return self._history_shape
+
+    # -- what is drawn, read back as a user would see it (for tests) -----------------------------
+    def bars(self) -> tuple[np.ndarray, np.ndarray]:
+        """The drawn histogram: its bin edges across (n + 1) and bar heights (n); empty if none."""
+        edges, heights = self._bars.getData()
+        if edges is None:
+            return np.zeros(0), np.zeros(0)
+        return np.asarray(edges, dtype=np.float64), np.asarray(heights, dtype=np.float64)
+
+    def history_image(self) -> np.ndarray | None:
+        """The history heatmap's counts as drawn: rows are values (lowest first), columns times."""
+        image = self._image.image
+        return None if image is None or not self._image.isVisible() else np.array(image)
+
+    def history_at(self, epoch: float, value: float) -> float | None:
+        """The count the history heatmap shows at (``epoch``, ``value``), None outside it."""
+        count = image_value_at(self._image, epoch, value) if self._image.isVisible() else None
+        return None if count is None else float(count)
 
     # -- helpers --------------------------------------------------------------------------------
     def _forget(self) -> None:

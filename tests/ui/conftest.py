@@ -1,12 +1,25 @@
 """UI test set-up: settings in a temporary folder, scripted dialogs, and a driver for the real window."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QListWidget, QSpinBox
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QSpinBox,
+    QStyle,
+    QStyleOptionButton,
+)
 
 TF_TIMEOUT = 90_000  # ms: the first `import tensorflow` and XLA compile on a busy 2-core machine
 RUN_TIMEOUT = 60_000
@@ -57,7 +70,16 @@ class Driver:
     def click(self, window, name: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
         button = window.findChild(QAbstractButton, name)
         assert button is not None, name
-        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton, modifier)
+        self.press(button, modifier)
+
+    def press(self, button: QAbstractButton, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        """Click ``button`` where it takes clicks: a check box stretched by its layout only on its box and text."""
+        point = button.rect().center()
+        if isinstance(button, QCheckBox):
+            option = QStyleOptionButton()
+            button.initStyleOption(option)
+            point = button.style().subElementRect(QStyle.SubElement.SE_CheckBoxClickRect, option, button).center()
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton, modifier, point)
 
     def button(self, window, name: str) -> QAbstractButton:
         return window.findChild(QAbstractButton, name)
@@ -80,6 +102,57 @@ class Driver:
         self.qtbot.keyClicks(spin, str(value))
         self.qtbot.keyClick(spin, Qt.Key.Key_Return)
 
+    def undo(self, window) -> None:
+        """Edit > Undo, by its shortcut (Ctrl+Z)."""
+        self.qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    def redo(self, window) -> None:
+        """Edit > Redo, by its shortcut (Ctrl+Shift+Z)."""
+        self.qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+    def set(self, widget, value) -> None:
+        """Give a spin box, combo box or check box ``value`` as a user would: type it, pick it, click it."""
+        if isinstance(widget, QAbstractSpinBox):
+            self.type_into(widget, value)
+        elif isinstance(widget, QComboBox):
+            self.choose(widget, value)
+        elif widget.isChecked() != value:
+            self.press(widget)
+
+    @staticmethod
+    def value(widget):
+        """What a spin box, combo box (its item's data) or check box shows."""
+        if isinstance(widget, QAbstractSpinBox):
+            return widget.value()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        return widget.isChecked()
+
+    def saved(self, window, path) -> dict:
+        """File > Save (Ctrl+S; the first time the dialog answers ``path``), and the file read back."""
+        window.dialogs.paths = [str(path)]
+        self.qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        window.dialogs.paths.clear()
+        assert window.state.path == Path(path) and not window.isWindowModified(), "File > Save did not save"
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+
+    def problems(self, window, name: str = "modelProblems") -> list[str]:
+        """The lines a problems box shows (empty while it is hidden)."""
+        label = window.findChild(QLabel, name)
+        if label.isHidden():
+            return []
+        document = QTextDocument()
+        document.setHtml(label.text())
+        return document.toPlainText().splitlines()
+
+    @staticmethod
+    def total_params(window) -> tuple[int, int, int]:
+        """(total, trainable, non-trainable) as the line under the model summary reads them."""
+        text = re.sub(r"<[^>]+>", "", window.findChild(QLabel, "totalParamsLabel").text())
+        match = re.fullmatch(r"Total params: ([\d,]+) \(trainable ([\d,]+), non-trainable ([\d,]+)\)", text)
+        assert match, text
+        return tuple(int(g.replace(",", "")) for g in match.groups())
+
     def layer_list(self, window) -> QListWidget:
         return window.findChild(QListWidget, "layerList")
 
@@ -99,6 +172,19 @@ class Driver:
         match = re.search(r"\d+", text)
         return int(match.group()) if match else 0
 
+    @staticmethod
+    def status(window, pattern: str) -> tuple[int, ...]:
+        """The numbers in the status bar's message, which must read ``pattern`` (a regular expression)."""
+        message = window.statusBar().currentMessage()
+        match = re.fullmatch(pattern, message)
+        assert match, f"the status bar says {message!r}"
+        return tuple(int(g) for g in match.groups())
+
+    def link_widths(self, window) -> np.ndarray:
+        """The network diagram's link widths, once it draws weights (all links are alike before)."""
+        self.qtbot.waitUntil(lambda: np.ptp(window.network.link_pen_widths()) > 0, timeout=10_000)
+        return window.network.link_pen_widths()
+
     def loss(self, window) -> np.ndarray:
         return window.curves.series("loss", "train")[1]
 
@@ -106,6 +192,17 @@ class Driver:
         """Until TensorFlow is loaded and the model for the current experiment is built."""
         self.qtbot.waitUntil(lambda: window.tensorflow_ready and window.trainer.model_current,
                              timeout=TF_TIMEOUT)
+
+    def wait_until(self, condition, what: str, timeout: int = 30_000) -> None:
+        """Wait (bounded) for ``condition``; if it does not come, fail with ``what`` should have happened."""
+        try:
+            self.qtbot.waitUntil(condition, timeout=timeout)
+        except self.qtbot.TimeoutError:
+            pytest.fail(f"{what}: not within {timeout / 1000:g} s")
+
+    def wait_tensorflow(self, window) -> None:
+        """Until TensorFlow is loaded (Train can come on), without waiting for a model to be built."""
+        self.qtbot.waitUntil(lambda: window.tensorflow_ready, timeout=TF_TIMEOUT)
 
     def wait_idle(self, window, timeout: int = RUN_TIMEOUT) -> None:
         self.qtbot.waitUntil(lambda: not window.trainer.live, timeout=timeout)

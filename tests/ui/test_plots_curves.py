@@ -1,13 +1,19 @@
-"""CurvesView: loss and metric curves from Metrics events."""
+"""CurvesView, tested by what it draws: each line's points against the values it was sent, smoothing
+against TensorBoard's formula computed here, the log axis, the legend and the hover read-out."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from playground import plots
 from playground.core import events
 from playground.plots.curves import CurvesView, smooth
+from playground.plots.style import TEST, TRAIN
+
+KEYS = {("loss", "train"): "loss", ("loss", "test"): "test_loss",
+        ("accuracy", "train"): "accuracy", ("accuracy", "test"): "test_accuracy"}
 
 
 @pytest.fixture
@@ -26,92 +32,172 @@ def metrics(first, last, metric="accuracy", offset=0.0):
                                         f"test_{metric}": e / (e + 15)})
 
 
-def test_curves_gain_the_points_added(view):
-    view.add(metrics(1, 1200))  # one event, many epochs
-    view.add(metrics(1201, 1210))
+def noisy(first, last, seed=0):
+    """Four different, jagged series (smoothing and a swap of any two show)."""
+    rng = np.random.default_rng(seed)
+    e = np.arange(first, last + 1, dtype=np.float64)
+    return events.Metrics(last, first, {"loss": 2 / e + rng.uniform(0, 0.3, e.size),
+                                        "accuracy": 0.5 + 0.4 * e / (e + 20) + rng.uniform(0, 0.08, e.size),
+                                        "test_loss": 3 / e + 0.2 + rng.uniform(0, 0.5, e.size),
+                                        "test_accuracy": 0.4 + 0.3 * e / (e + 30) + rng.uniform(0, 0.15, e.size)})
+
+
+def tensorboard_smooth(values, weight):
+    """TensorBoard's smoothing as its JavaScript writes it: an EMA from 0, debiased; NaN kept and skipped."""
+    out, last, count = [], 0.0, 0
+    for v in values:
+        if not np.isfinite(v):
+            out.append(v)
+            continue
+        last = last * weight + (1 - weight) * v
+        count += 1
+        out.append(last / (1 - weight ** count))
+    return np.array(out)
+
+
+def drawn(view, plot, which, faint=False):
+    item = view.faint_line(plot, which) if faint else view.line(plot, which)
+    x, y = item.getData()
+    return np.asarray(x), np.asarray(y)
+
+
+def test_each_line_draws_the_epochs_and_values_of_its_series(view):
+    sent = [noisy(1, 30), noisy(31, 45, seed=1)]  # two events, the second continuing the first
+    for event in sent:
+        view.add(event)
     view.refresh()
-    x, y = view.series("loss", "train")
-    assert np.array_equal(x, np.arange(1, 1211))
-    np.testing.assert_allclose(y, 1 / x)
-    x, y = view.series("accuracy", "test")
-    np.testing.assert_allclose(y, x / (x + 15))
-    line = view.line("loss", "test")
-    np.testing.assert_allclose(line.yData, 1.2 / x)
+    epochs = np.arange(1, 46)
+    for (plot, which), key in KEYS.items():
+        values = np.concatenate([event.values[key] for event in sent])
+        x, y = drawn(view, plot, which)
+        np.testing.assert_array_equal(x, epochs, err_msg=f"the {plot} {which} line is not drawn at its epochs")
+        np.testing.assert_allclose(y, values, err_msg=f"the {plot} {which} line does not draw the {key!r} values")
+        np.testing.assert_allclose(view.series(plot, which)[1], values)
     assert not view.loss_plot.hint.item.isVisible()
+
+
+def test_the_legend_names_each_line_and_shows_its_colour(view):
+    view.add(noisy(1, 20))
+    view.refresh()
+    for plot in ("loss", "accuracy"):
+        legend = view.legend(plot)
+        assert list(legend) == ["train", "test"]
+        for which, colour in (("train", TRAIN), ("test", TEST)):
+            line = legend[which]
+            assert line is view.line(plot, which), f"the {plot} legend's {which!r} stands for another line"
+            assert line.opts["pen"].color().name() == colour, f"the {plot} {which} line is not drawn in {colour}"
+            np.testing.assert_allclose(line.getData()[1], noisy(1, 20).values[KEYS[plot, which]],
+                                       err_msg=f"the {plot} legend's {which!r} line draws another series")
+    assert TRAIN != TEST
 
 
 def test_a_new_run_replaces_the_old_epochs(view):
     view.add(metrics(1, 50))
     view.add(metrics(1, 20, offset=1.0))
     view.refresh()
-    x, y = view.series("loss", "train")
-    assert len(x) == 20
+    x, y = drawn(view, "loss", "train")
+    np.testing.assert_array_equal(x, np.arange(1, 21))
     np.testing.assert_allclose(y, 1 / x + 1.0)
 
 
-def test_smoothing_draws_the_moving_average_over_faint_raw_data(view):
-    view.add(metrics(1, 300))
+def test_smoothing_draws_tensorboards_moving_average_over_the_faint_raw_values(view):
+    view.add(noisy(1, 40))
     view.refresh()
-    raw = view.series("loss", "train")[1]
+    assert not view.faint_line("loss", "train").isVisible()
     view.smooth_check.setChecked(True)
-    line = view.line("loss", "train")
-    assert view.smooth_slider.isEnabled()
-    np.testing.assert_allclose(line.yData, smooth(raw, 0.6))
-    assert not np.allclose(line.yData, raw)
-    view.smooth_slider.setValue(90)
-    np.testing.assert_allclose(line.yData, smooth(raw, 0.9))
+    assert view.smooth_slider.isEnabled() and float(view.smooth_label.text()) == 0.6
+    first = noisy(1, 40)
+    for event in (noisy(41, 47, seed=1), noisy(48, 90, seed=2)):  # pieces arriving while smoothing is on
+        view.add(event)
+    view.refresh()
+    for weight in (0.6, 0.9):
+        view.smooth_slider.setValue(round(weight * 100))
+        assert float(view.smooth_label.text()) == weight
+        for (plot, which), key in KEYS.items():
+            raw = np.concatenate([first.values[key], noisy(41, 47, seed=1).values[key],
+                                  noisy(48, 90, seed=2).values[key]])
+            x, y = drawn(view, plot, which)
+            np.testing.assert_array_equal(x, np.arange(1, 91))
+            np.testing.assert_allclose(y, tensorboard_smooth(raw, weight), rtol=1e-12,
+                                       err_msg=f"the {plot} {which} line is not TensorBoard's smoothing at {weight}")
+            assert view.faint_line(plot, which).isVisible(), f"the raw {plot} {which} values are not drawn behind"
+            np.testing.assert_allclose(drawn(view, plot, which, faint=True)[1], raw,
+                                       err_msg=f"the faint {plot} {which} line is not the raw values")
     view.smooth_check.setChecked(False)
-    np.testing.assert_allclose(line.yData, raw)
+    np.testing.assert_allclose(drawn(view, "loss", "train")[1], view.series("loss", "train")[1])
+    assert not view.faint_line("loss", "train").isVisible()
 
 
 def test_smooth_matches_tensorboards_loop():
     rng = np.random.default_rng(1)
     y = rng.normal(size=200)
     y[50] = np.nan
-    expected, last, count = [], 0.0, 0
-    for v in y:
-        if not np.isfinite(v):
-            expected.append(v)
-            continue
-        last = last * 0.8 + 0.2 * v
-        count += 1
-        expected.append(last / (1 - 0.8 ** count))
-    np.testing.assert_allclose(smooth(y, 0.8), expected)
+    np.testing.assert_allclose(smooth(y, 0.8), tensorboard_smooth(y, 0.8))
 
 
-def test_log_scale_puts_the_loss_on_a_log_axis(view):
-    view.add(metrics(1, 100))
+def test_log_scale_draws_the_loss_on_a_log_axis(view):
+    view.add(noisy(1, 60))
     view.refresh()
     view.log_check.setChecked(True)
-    assert view.loss_plot.getPlotItem().getAxis("left").logMode
-    _, shown = view.line("loss", "train").getData()
-    np.testing.assert_allclose(np.nanmax(shown), np.log10(1.0))
-    assert np.nanmin(shown) < -1.9  # log10(1 / 100)
+    assert view.loss_plot.getPlotItem().getAxis("left").logMode, "the loss axis is not logarithmic"
+    assert view.loss_plot.getPlotItem().getAxis("left").labelText == "loss (log scale)"
+    for which, key in (("train", "loss"), ("test", "test_loss")):
+        np.testing.assert_allclose(drawn(view, "loss", which)[1], np.log10(noisy(1, 60).values[key]),
+                                   err_msg=f"the {which} loss is not drawn at log10 of its values")
+    np.testing.assert_allclose(drawn(view, "accuracy", "train")[1], noisy(1, 60).values["accuracy"],
+                               err_msg="the accuracy went on a log axis too")
+    view.smooth_check.setChecked(True)  # smoothed in loss units, then drawn on the log axis
+    np.testing.assert_allclose(drawn(view, "loss", "test")[1],
+                               np.log10(tensorboard_smooth(noisy(1, 60).values["test_loss"], 0.6)))
     view.log_check.setChecked(False)
     assert not view.loss_plot.getPlotItem().getAxis("left").logMode
+    np.testing.assert_allclose(drawn(view, "loss", "test")[1],
+                               tensorboard_smooth(noisy(1, 60).values["test_loss"], 0.6))
 
 
 def test_mean_absolute_error_for_regression(view):
     view.add(metrics(1, 10))
     view.set_metric("mae")
     assert len(view.series("loss", "train")[0]) == 0  # another task: the old curves go
-    assert view.metric_plot.getPlotItem().titleLabel.text == "Mean absolute error"
+    item = view.metric_plot.getPlotItem()
+    assert item.titleLabel.text == "Mean absolute error" and item.getAxis("left").labelText == "MAE"
     view.add(metrics(1, 10, metric="mae"))
     view.refresh()
-    x, y = view.series("mae", "train")
+    x, y = drawn(view, "mae", "train")
     np.testing.assert_allclose(y, x / (x + 10))
+    np.testing.assert_allclose(drawn(view, "mae", "test")[1], x / (x + 15))
 
 
-def test_hover_marks_the_epoch_and_labels_its_values(view):
-    view.add(metrics(1, 100))
+def move_mouse(plot, x, y):
+    """A real mouse move over ``plot`` to its data coordinate (``x``, ``y``)."""
+    QTest.qWait(12)  # pyqtgraph drops moves that come within 10 ms of the last (its mouseRateLimit)
+    view = plot.getPlotItem().getViewBox()
+    at = QPointF(plot.mapFromScene(view.mapViewToScene(QPointF(x, y))))
+    event = QMouseEvent(QEvent.Type.MouseMove, at, plot.viewport().mapToGlobal(at), Qt.MouseButton.NoButton,
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(plot.viewport(), event)
+
+
+def read_out(text):
+    """The hover label's rows ("epoch 40", "train 0.8", ...) as numbers by name."""
+    return {name: float(value) for name, value in (row.split(" ") for row in text.split("\n"))}
+
+
+def test_hover_reads_out_the_train_and_test_values_of_the_nearest_epoch(view):
+    sent = noisy(1, 100)
+    view.add(sent)
     view.refresh()
-    item = view.loss_plot.getPlotItem()
-    item.getViewBox().setRange(xRange=(1, 100), yRange=(0, 1), padding=0)
-    scene_pos = item.getViewBox().mapViewToScene(QPointF(40.2, 0.5))
-    view.loss_plot.scene().sigMouseMoved.emit(scene_pos)
-    marker, label = view._hover["accuracy"]
-    assert marker.isVisible() and marker.value() == 40
-    assert "epoch 40" in label.toPlainText() and f"train {40 / 50:.4g}" in label.toPlainText()
+    for plot in (view.loss_plot, view.metric_plot):
+        plot.setRange(xRange=(1, 100), yRange=(0, 1), padding=0)
+    for plot, at, epoch in ((view.loss_plot, 40.2, 40), (view.metric_plot, 40.8, 41), (view.loss_plot, 99.9, 100)):
+        move_mouse(plot, at, 0.5)
+        for name in ("loss", "accuracy"):
+            shown = read_out(view.hover_text(name))
+            expected = {"epoch": epoch, "train": float(f"{sent.values[KEYS[name, 'train']][epoch - 1]:.4g}"),
+                        "test": float(f"{sent.values[KEYS[name, 'test']][epoch - 1]:.4g}")}
+            assert shown == expected, f"with the mouse at epoch {at}, the {name} read-out is {shown}, not {expected}"
+    move_mouse(view.loss_plot, -4, 0.5)  # off the plot, over its axis
+    assert view.hover_text("loss") == "" and view.hover_text("accuracy") == ""
 
 
 def test_clear_empties_the_plots(view):
@@ -147,15 +233,17 @@ def test_the_view_keeps_every_epoch_in_sight_and_moves_in_steps(view):
     assert a0 <= 1 / 16 and 3000 / 3010 <= a1
 
 
+def zoom_with_the_wheel(plot):
+    centre = QPointF(plot.viewport().rect().center())
+    wheel = QWheelEvent(centre, plot.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(plot.viewport(), wheel)
+
+
 def test_zooming_with_the_wheel_stops_following_and_the_a_button_resumes(view, qtbot):
     view.add(metrics(1, 100))
     view.refresh()
-    plot = view.loss_plot
-    centre = plot.viewport().rect().center()
-    wheel = QWheelEvent(QPointF(centre), plot.viewport().mapToGlobal(QPointF(centre)), QPoint(0, 0),
-                        QPoint(0, 240), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
-    QApplication.sendEvent(plot.viewport(), wheel)
+    zoom_with_the_wheel(view.loss_plot)
     zoomed = x_range(view)
     assert zoomed[1] - zoomed[0] < 100  # zoomed in
     view.add(metrics(101, 400))
@@ -199,7 +287,7 @@ def test_zoomed_in_the_epochs_in_view_are_drawn_in_full(view):
     view.add(metrics(1, 100_000))
     view.refresh()
     assert len(view.line("loss", "train").xData) < 5_000
-    view._stop_following()  # as a zoom with the mouse does
+    zoom_with_the_wheel(view.loss_plot)  # the view stops following the run
     view.loss_plot.setXRange(5_000, 5_600, padding=0)
     drawn = view.line("loss", "train")
     assert drawn.xData[0] <= 5_000 and drawn.xData[-1] >= 5_600

@@ -1,12 +1,16 @@
-"""NetworkView: the diagram's links follow the kernels; wide layers are capped; hover shows values."""
+"""NetworkView, tested by what it draws: each link found by the nodes it joins on screen, its colour and width
+against that weight, the tooltip under the mouse read as numbers; wide layers capped."""
+import re
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from playground.core import events
 from playground.plots.network import MAX_NODES, MAX_WIDTH, MIN_WIDTH, NetworkView
+from playground.plots.style import BLUE, ORANGE
 
 
 @pytest.fixture
@@ -27,22 +31,149 @@ def layer(name, kernel, bias=None):
                                None if bias is None else bias[:events.MAX_DRAWN], kernel.shape)
 
 
-def test_link_widths_follow_absolute_weights(view):
-    view.set_architecture(["x1", "x2"], [3, 1], ["hidden_1", "output"])
-    assert view.link_count() == 2 * 3 + 3 * 1
-    neutral = view.link_pen_widths()
-    assert np.allclose(neutral, neutral[0])
-    hidden = np.array([[0.1, -0.2, 0.4], [-0.8, 0.0, 0.3]])
-    output = np.array([[0.6], [-0.05], [0.2]])
-    view.add(events.Weights(1, (layer("hidden_1", hidden, np.zeros(3)), layer("output", output, np.ones(1)))))
+# 3 inputs -> 4 hidden units -> 2 outputs; no two weights alike, none mirrored
+HIDDEN = np.array([[0.1, -0.2, 0.4, -0.7], [-0.8, 0.05, 0.3, 0.6], [0.25, -0.45, -0.15, 0.35]])
+OUTPUT = np.array([[0.5, -0.3], [-0.65, 0.2], [0.12, -0.05], [0.75, -0.4]])
+HIDDEN_BIAS = np.array([0.3, -0.6, 0.0, 0.15])
+OUTPUT_BIAS = np.array([-0.2, 0.5])
+
+
+def trained(view):
+    view.set_architecture(["x1", "x2", "x1^2"], [4, 2], ["hidden_1", "output"])
+    view.add(events.Weights(1, (layer("hidden_1", HIDDEN, HIDDEN_BIAS), layer("output", OUTPUT, OUTPUT_BIAS))))
     view.refresh()
-    weights = np.concatenate([hidden.ravel(), output.ravel()])
-    widths = view.link_pen_widths()
-    np.testing.assert_allclose(widths, MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.abs(weights) / 0.8)
-    colours = [link.pen().color().name() for link in view.link_items()]
-    assert colours[3] == "#f59322" and colours[2] == "#0877bd"  # -0.8 orange, 0.4 blue
+
+
+def node_places(view):
+    """(column, row) of each node on screen, by its centre: columns left to right, rows top down."""
+    centres = [(node.sceneBoundingRect().center(), node) for node in view.node_items()]
+    xs = sorted({round(c.x(), 3) for c, _ in centres})
+    places = {}
+    for column, x in enumerate(xs):
+        in_column = sorted((c.y(), node) for c, node in centres if round(c.x(), 3) == x)
+        for row, (_, node) in enumerate(in_column):
+            places[node] = (column, row)
+    return places
+
+
+def link_ends(view):
+    """Each link with the (column, row) of the nodes its drawn path starts and ends at."""
+    places = {}
+    for node, place in node_places(view).items():
+        places[round(node.sceneBoundingRect().center().x(), 3), round(node.sceneBoundingRect().center().y(), 3)] = place
+    out = []
+    for link in view.link_items():
+        ends = [link.mapToScene(link.path().pointAtPercent(t)) for t in (0.0, 1.0)]
+        start, end = (places[round(p.x(), 3), round(p.y(), 3)] for p in ends)
+        out.append((link, start, end))
+    return out
+
+
+def test_each_link_is_drawn_in_the_colour_and_width_of_the_weight_between_its_nodes(view):
+    trained(view)
+    kernels = [HIDDEN, OUTPUT]
+    largest = max(np.abs(HIDDEN).max(), np.abs(OUTPUT).max())
+    seen = set()
+    for link, (column, i), (next_column, j) in link_ends(view):
+        assert next_column == column + 1
+        weight = kernels[column][i, j]
+        seen.add((column, i, j))
+        pen = link.pen()
+        colour = BLUE if weight >= 0 else ORANGE
+        assert pen.color().name() == colour, f"the link from node {i} to {j} of layer {column} ({weight:+}) " \
+                                             f"is drawn {pen.color().name()}, not {colour}"
+        width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(weight) / largest
+        assert pen.widthF() == pytest.approx(width), \
+            f"the link from node {i} to {j} of layer {column} ({weight:+}) is {pen.widthF():.2f} wide, not {width:.2f}"
+    assert len(seen) == HIDDEN.size + OUTPUT.size, "some pair of nodes has no link, or two"
+
+
+def test_units_are_coloured_by_the_sign_and_size_of_their_bias(view):
+    trained(view)
+    places = node_places(view)
+    colours = {place: node.brush().color() for node, place in places.items()}
+    for column, biases in ((1, HIDDEN_BIAS), (2, OUTPUT_BIAS)):
+        for row, bias in enumerate(biases):
+            r, _, b, _ = colours[column, row].getRgb()
+            if bias > 0:
+                assert b > r, f"unit {row + 1} of column {column} (bias {bias:+}) is not blue"
+            elif bias < 0:
+                assert r > b, f"unit {row + 1} of column {column} (bias {bias:+}) is not orange"
+            else:
+                assert colours[column, row].name() == "#ffffff", f"unit {row + 1} (bias 0) is not white"
+    strong, weak = colours[1, 1], colours[2, 0]  # -0.6 and -0.2: the larger, the deeper
+    assert strong.lightness() < weak.lightness(), "a larger bias is not drawn deeper"
+
+
+def clear_point(link, links):
+    """A point on ``link`` that no other link's hover band comes near (where a user can point at it alone,
+    a pixel either way)."""
+    for t in np.linspace(0.2, 0.8, 25):
+        point = link.mapToScene(link.path().pointAtPercent(t))
+        near = [point + QPointF(dx, dy) for dx in (-2, 0, 2) for dy in (-2, 0, 2)]
+        if not any(other.shape().contains(other.mapFromScene(p)) for other in links if other is not link for p in near):
+            return point
+    return None
+
+
+def tooltip_at(view, scene_point):
+    """What Qt shows when the mouse rests on ``scene_point``."""
+    at = view.mapFromScene(scene_point)
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at)))
+    return QToolTip.text()
+
+
+LINK_TIP = re.compile(r"(.+) → (\w+) unit (\d+)\nweight ([+-]\d\.\d{4})\n\(kernel\[(\d+), (\d+)\] of (\w+)\)")
+
+
+def test_hovering_a_link_shows_the_weight_between_the_nodes_it_joins(view):
+    trained(view)
+    links = view.link_items()
+    inputs, layers, kernels = ["x1", "x2", "x1^2"], ["hidden_1", "output"], [HIDDEN, OUTPUT]
+    checked = 0
+    for link, (column, i), (_, j) in link_ends(view):
+        point = clear_point(link, links)
+        if point is None:
+            continue
+        text = tooltip_at(view, point)
+        match = LINK_TIP.fullmatch(text)
+        assert match, text
+        source = inputs[i] if column == 0 else f"{layers[column - 1]} unit {i + 1}"
+        assert match.group(1) == source and match.group(2) == layers[column] and int(match.group(3)) == j + 1, \
+            f"the link from node {i} to {j} of layer {column} is described as {text!r}"
+        weight = kernels[column][i, j]
+        assert float(match.group(4)) == round(weight, 4), \
+            f"the link from node {i} to {j} of layer {column} reads weight {match.group(4)}, not {weight}"
+        assert (int(match.group(5)), int(match.group(6))) == (i, j)
+        checked += 1
+    assert checked >= 16, f"only {checked} of {len(links)} links could be pointed at alone"
+
+
+def test_hovering_a_unit_shows_its_bias(view):
+    view.set_architecture(["x1", "x2"], [1], ["output"])
+    node = next(node for node, (column, _) in node_places(view).items() if column == 1)
+    assert tooltip_at(view, node.sceneBoundingRect().center()) == "output unit 1\nbias not computed yet"
+    trained_output = layer("output", np.array([[0.25], [-0.5]]), np.array([0.125]))
+    view.add(events.Weights(1, (trained_output,)))
+    view.refresh()
+    match = re.fullmatch(r"output unit 1\nbias ([+-]\d\.\d{4})", tooltip_at(view, node.sceneBoundingRect().center()))
+    assert match and float(match.group(1)) == 0.125
+    trained(view)
+    for node, (column, row) in node_places(view).items():
+        if column == 0:
+            continue
+        text = tooltip_at(view, node.sceneBoundingRect().center())
+        name, biases = (("hidden_1", HIDDEN_BIAS), ("output", OUTPUT_BIAS))[column - 1]
+        match = re.fullmatch(rf"{name} unit (\d+)\nbias ([+-]\d\.\d{{4}})", text)
+        assert match and int(match.group(1)) == row + 1, f"unit {row + 1} of {name} is described as {text!r}"
+        assert float(match.group(2)) == round(biases[row], 4), f"unit {row + 1} of {name} reads {text!r}"
+
+
+def test_clearing_draws_every_link_alike_again(view):
+    trained(view)
     view.clear()
-    assert np.allclose(view.link_pen_widths(), neutral)
+    widths = view.link_pen_widths()
+    assert np.allclose(widths, widths[0]) and len({link.pen().color().name() for link in view.link_items()}) == 1
 
 
 def test_wide_layers_are_capped_with_a_count(view):
@@ -54,10 +185,12 @@ def test_wide_layers_are_capped_with_a_count(view):
     hidden, output = rng.normal(size=(20, 100)), rng.normal(size=(100, 10))
     view.add(events.Weights(1, (layer("hidden_1", hidden, rng.normal(size=100)), layer("output", output))))
     view.refresh()
-    drawn = np.concatenate([hidden[:MAX_NODES, :MAX_NODES].ravel(), output[:MAX_NODES].ravel()])
-    widths = view.link_pen_widths()
-    assert np.argmax(widths) == np.argmax(np.abs(drawn))
-    assert np.all(np.diff(widths[np.argsort(np.abs(drawn))]) >= -1e-9)
+    kernels = [hidden, output]
+    largest = max(np.abs(hidden[:MAX_NODES, :MAX_NODES]).max(), np.abs(output[:MAX_NODES]).max())
+    for link, (column, i), (_, j) in link_ends(view):
+        width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(kernels[column][i, j]) / largest
+        assert link.pen().widthF() == pytest.approx(width), \
+            f"the link from node {i} to {j} of layer {column} is not as wide as its weight"
 
 
 def test_weights_of_another_architecture_are_not_drawn(view):
@@ -68,26 +201,7 @@ def test_weights_of_another_architecture_are_not_drawn(view):
     np.testing.assert_allclose(view.link_pen_widths(), neutral)
 
 
-def test_hovering_shows_the_latest_value_in_a_tooltip(view):
-    view.set_architecture(["x1", "x2"], [1], ["output"])
-    node = view.node_items()[-1]  # the output unit
-    link = view.link_items()[1]  # x2 -> output
-    assert "not computed yet" in tooltip_at(view, node.boundingRect().center())
-    view.add(events.Weights(1, (layer("output", np.array([[0.25], [-0.5]]), np.array([0.125])),)))
-    view.refresh()
-    assert "bias +0.1250" in tooltip_at(view, node.boundingRect().center())
-    text = tooltip_at(view, link.path().pointAtPercent(0.5))
-    assert "x2 → output unit 1" in text and "weight -0.5000" in text
-
-
-def tooltip_at(view, scene_point):
-    """What Qt shows when the mouse rests on ``scene_point``."""
-    at = view.mapFromScene(scene_point)
-    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at)))
-    return QToolTip.text()
-
-
 def test_empty_view_has_a_hint(view):
     texts = [item.text() for item in view.scene().items() if hasattr(item, "text")]
-    assert any("Choose a data set" in t for t in texts)
+    assert "Choose a data set to see the network." in texts
     assert view.link_count() == 0

@@ -1,13 +1,30 @@
-"""Training from the window as a user would: build a network by clicks, train, pause, step, stop, close."""
+"""Training from the window as a user would: build a network by clicks, train, pause, step, stop, reset,
+close; what the status bar says is read as numbers."""
 from __future__ import annotations
 
 import time
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
+from PySide6.QtWidgets import QComboBox, QSpinBox
+
+STOP_WITHIN_S = 10  # a stop takes effect within one chunk (~1/30 s); this leaves room for a busy machine
 
 
+def _message(window) -> str:
+    return window.statusBar().currentMessage()
+
+
+def _ends_promptly(driver, window, what: str) -> None:
+    """Wait (bounded) for the run to end; fail, naming ``what``, if it is still live."""
+    try:
+        driver.wait_until(lambda: not window.trainer.live, f"{what} ends the run", STOP_WITHIN_S * 1000)
+    finally:
+        window.trainer.resume()  # a run that ignored a stop while paused can then end, so the window closes
+
+
+@pytest.mark.timeout(180)
 def test_build_two_hidden_layers_by_clicks_and_watch_xor_learn(make_window, driver, qtbot):
     window = make_window()
     data = driver.combo(window, "datasetCombo")
@@ -24,7 +41,7 @@ def test_build_two_hidden_layers_by_clicks_and_watch_xor_learn(make_window, driv
     driver.type_into(rows[0].findChild(QSpinBox, "unitsSpin"), 6)
     driver.type_into(rows[1].findChild(QSpinBox, "unitsSpin"), 4)
     driver.choose(rows[1].findChild(QComboBox, "activationCombo"), "relu")
-    assert "51" in window.findChild(QLabel, "totalParamsLabel").text()  # 2·6+6, 6·4+4, 4+1
+    assert driver.total_params(window) == (51, 51, 0)  # 2·6+6, 6·4+4, 4+1
     assert window.network.link_count() == 2 * 6 + 6 * 4 + 4 * 1
     driver.type_into(driver.spin(window, "epochsSpin"), 2000)
 
@@ -40,6 +57,7 @@ def test_build_two_hidden_layers_by_clicks_and_watch_xor_learn(make_window, driv
     driver.click(window, "trainButton")
     driver.wait_idle(window)
     watcher.stop()
+    assert driver.status(window, r"Trained to epoch (\d+) in \d+\.\d s\.") == (2000,)  # not diverged, not stopped
     loss = driver.loss(window)
     assert len(loss) == 2000
     assert len(lengths - {0, 2000}) >= 2  # the curve gained points while training, not all at the end
@@ -50,73 +68,62 @@ def test_build_two_hidden_layers_by_clicks_and_watch_xor_learn(make_window, driv
     assert not np.allclose(window.output.image(), untrained_image)
     assert window.weights.history_shape()[0] > 1  # the heatmap grew columns over time
     assert not np.allclose(window.network.link_pen_widths(), untrained_links)
-    assert "Trained to epoch 2000" in window.statusBar().currentMessage()
 
 
-def test_pause_step_resume_and_stop(make_window, driver, qtbot):
+@pytest.mark.timeout(180)
+def test_train_pause_step_resume_and_stop(make_window, driver, qtbot):
     window = make_window()
     driver.type_into(driver.spin(window, "epochsSpin"), 1_000_000)
     train, stop = driver.button(window, "trainButton"), driver.button(window, "stopButton")
-    assert not stop.isEnabled()
+    assert train.text() == "Train" and not stop.isEnabled()
     driver.click(window, "trainButton")
     qtbot.waitUntil(lambda: driver.epoch(window) >= 5, timeout=60_000)
     assert train.text() == "Pause" and stop.isEnabled()
 
     driver.click(window, "trainButton")  # pause
-    qtbot.waitUntil(lambda: "Paused" in window.statusBar().currentMessage())
-    assert train.text() == "Resume"
-    paused_at = driver.epoch(window)
+    qtbot.waitUntil(lambda: _message(window).startswith("Paused"))
+    (paused_at,) = driver.status(window, r"Paused at epoch (\d+)\.")
+    assert train.text() == "Resume" and driver.epoch(window) == paused_at
     qtbot.wait(400)
-    assert driver.epoch(window) == paused_at
+    assert driver.epoch(window) == paused_at and len(driver.loss(window)) == paused_at
 
-    driver.click(window, "stepButton")  # one epoch
-    qtbot.waitUntil(lambda: driver.epoch(window) == paused_at + 1)
-    driver.click(window, "stepButton", Qt.KeyboardModifier.ShiftModifier)  # one batch
-    qtbot.waitUntil(lambda: "batch 1 of 25" in window.statusBar().currentMessage())
-    assert driver.epoch(window) == paused_at + 1
-    assert train.text() == "Resume"
+    driver.click(window, "stepButton")  # one epoch, and paused again
+    driver.wait_until(lambda: _message(window) == f"Paused at epoch {paused_at + 1}.", "Step while paused: one epoch")
+    assert driver.epoch(window) == paused_at + 1 and len(driver.loss(window)) == paused_at + 1
+    driver.click(window, "stepButton", Qt.KeyboardModifier.ShiftModifier)  # one batch of 25 (250 points, 10 each)
+    driver.wait_until(lambda: _message(window).startswith("Paused at batch"), "Shift+click Step while paused: a batch")
+    assert driver.status(window, r"Paused at batch (\d+) of (\d+) of epoch (\d+)\.") == (1, 25, paused_at + 2)
+    assert driver.epoch(window) == paused_at + 1 and train.text() == "Resume"
 
     driver.click(window, "trainButton")  # resume
     qtbot.waitUntil(lambda: driver.epoch(window) > paused_at + 20)
     assert train.text() == "Pause"
-    driver.click(window, "stopButton")
-    driver.wait_idle(window)
-    assert "Stopped" in window.statusBar().currentMessage()
+    driver.click(window, "stopButton")  # while running
+    _ends_promptly(driver, window, "Stop while training")
+    (stopped_at,) = driver.status(window, r"Stopped at epoch (\d+)\.")
+    assert driver.epoch(window) == stopped_at and len(driver.loss(window)) == stopped_at
     assert train.text() == "Train" and not stop.isEnabled()
-    stopped_at = driver.epoch(window)
     qtbot.wait(300)
     assert driver.epoch(window) == stopped_at
 
     driver.click(window, "stepButton")  # a step while idle
-    qtbot.waitUntil(lambda: "Stepped" in window.statusBar().currentMessage())  # the step's last event
-    assert driver.epoch(window) == stopped_at + 1
-    assert len(driver.loss(window)) == stopped_at + 1
+    qtbot.waitUntil(lambda: _message(window).startswith("Stepped"))  # the step's last event
+    assert driver.status(window, r"Stepped to epoch (\d+)\.") == (stopped_at + 1,)
+    assert driver.epoch(window) == stopped_at + 1 and len(driver.loss(window)) == stopped_at + 1
 
-
-def test_incompatible_choice_shows_its_fix_and_training_does_not_start(make_window, driver, qtbot):
-    window = make_window()
-    train = driver.button(window, "trainButton")
-    assert train.isEnabled()
-    driver.choose(driver.combo(window, "outputActivationCombo"), "softmax")
-    problems = window.findChild(QLabel, "modelProblems")
-    assert not problems.isHidden()
-    assert "Softmax over a single output unit" in problems.text() and "Use sigmoid" in problems.text()
-    assert "Softmax over a single output unit" in window.findChild(QLabel, "trainingProblems").text()
-    assert not train.isEnabled() and not driver.button(window, "stepButton").isEnabled()
-    assert "Fix the problems" in train.toolTip()
+    driver.click(window, "trainButton")  # a new run, paused, then stopped while paused
+    qtbot.waitUntil(lambda: driver.epoch(window) >= stopped_at + 5, timeout=60_000)
     driver.click(window, "trainButton")
-    window.train_clicked()  # Space does the same
-    qtbot.wait(200)
-    assert not window.trainer.live and driver.epoch(window) == 0
-
-    driver.choose(driver.combo(window, "outputActivationCombo"), "auto")
-    driver.choose(driver.combo(window, "lossCombo"), "categorical_crossentropy")
-    assert "does not fit binary classification" in problems.text()
-    assert not train.isEnabled()
-    driver.choose(driver.combo(window, "lossCombo"), "auto")
-    assert problems.isHidden() and train.isEnabled()
+    qtbot.waitUntil(lambda: _message(window).startswith("Paused"))
+    (paused_at,) = driver.status(window, r"Paused at epoch (\d+)\.")
+    driver.click(window, "stopButton")
+    _ends_promptly(driver, window, "Stop while paused")
+    assert driver.status(window, r"Stopped at epoch (\d+)\.") == (paused_at,)
+    assert driver.epoch(window) == paused_at and len(driver.loss(window)) == paused_at
+    assert train.text() == "Train" and not stop.isEnabled()
 
 
+@pytest.mark.timeout(180)
 def test_an_edit_while_training_asks_to_stop_and_never_half_applies(make_window, driver, qtbot):
     window = make_window()
     dialogs = window.dialogs
@@ -140,20 +147,39 @@ def test_an_edit_while_training_asks_to_stop_and_never_half_applies(make_window,
     driver.wait_idle(window)
     driver.wait_ready(window)
     assert window.state.experiment.model.layers[0].units == 3
-    assert "<b>50</b>" in window.findChild(QLabel, "totalParamsLabel").text()  # 9 + 32 + 9: hidden_1 has 3 units
+    assert driver.total_params(window) == (50, 50, 0)  # 9 + 32 + 9: hidden_1 has 3 units
     assert len(driver.loss(window)) == 0  # a new model starts from scratch
 
 
-def test_reset_draws_new_weights_for_the_same_architecture(make_window, driver, qtbot):
+@pytest.mark.timeout(180)
+def test_reset_draws_new_weights_and_starts_the_history_over(make_window, driver, qtbot):
     window = make_window()
-    qtbot.waitUntil(lambda: window.output.image() is not None)
-    before = window.output.image().copy()
+    initial = driver.link_widths(window)
+    driver.type_into(driver.spin(window, "epochsSpin"), 30)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    trained, trained_image = driver.link_widths(window), window.output.image().copy()
+    assert driver.epoch(window) == 30 and len(driver.loss(window)) == 30
+
     driver.click(window, "resetButton")
-    qtbot.waitUntil(lambda: window.output.image() is not None and not np.allclose(window.output.image(), before),
-                    timeout=30_000)
-    assert window.network.link_count() == 2 * 8 + 8 * 8 + 8
+    network = window.network
+
+    def redrawn() -> bool:
+        widths = network.link_pen_widths()
+        return np.ptp(widths) > 0 and not np.allclose(widths, trained) and not np.allclose(widths, initial)
+
+    driver.wait_until(redrawn, "Reset draws new weights: neither the trained nor the first ones")
+    assert network.link_count() == 2 * 8 + 8 * 8 + 8  # the same architecture
+    assert driver.epoch(window) == 0 and len(driver.loss(window)) == 0
+    qtbot.waitUntil(lambda: window.output.image() is not None and not np.allclose(window.output.image(), trained_image))
+
+    driver.click(window, "trainButton")  # the run starts over from epoch 0
+    driver.wait_idle(window)
+    epochs, _ = window.curves.series("loss", "train")
+    np.testing.assert_array_equal(epochs, np.arange(1, 31))
 
 
+@pytest.mark.timeout(180)
 def test_closing_during_training_stops_the_run_and_the_thread(make_window, driver, qtbot):
     window = make_window()
     driver.type_into(driver.spin(window, "epochsSpin"), 1_000_000)
