@@ -1,6 +1,7 @@
 """UI test set-up: settings in a temporary folder, scripted dialogs, and a driver for the real window."""
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -135,6 +136,27 @@ class Driver:
         window.dialogs.paths.clear()
         assert window.state.path == Path(path) and not window.isWindowModified(), "File > Save did not save"
         return json.loads(Path(path).read_text(encoding="utf-8"))
+
+    def check_edit(self, window, path, control, value, expected: dict, field: tuple) -> None:
+        """Set ``control`` to ``value`` as a user would; the saved file must then equal ``expected`` with
+        ``field`` (a path of keys into the experiment document) set to ``value`` (``expected`` is
+        updated), and Undo then Redo must put both the widget and the file back and forth."""
+        name = control.objectName()
+        before, old = copy.deepcopy(expected), self.value(control)
+        assert old != value, f"{name} already shows {value!r}: the edit would prove nothing"
+        self.set(control, value)
+        *parents, last = field
+        target = expected
+        for key in parents:
+            target = target[key]
+        target[last] = value
+        assert self.saved(window, path) == expected, f"{name} did not save as {'.'.join(map(str, field))}"
+        self.undo(window)
+        assert self.value(control) == old, f"Undo did not put {name} back"
+        assert self.saved(window, path) == before, f"Undo of {name} did not restore the saved file"
+        self.redo(window)
+        assert self.value(control) == value, f"Redo did not show {name} again"
+        assert self.saved(window, path) == expected, f"Redo of {name} did not save it again"
 
     def problems(self, window, name: str = "modelProblems") -> list[str]:
         """The lines a problems box shows (empty while it is hidden)."""

@@ -3,7 +3,6 @@ experiment (and Undo/Redo takes back), the model summary against a hand count, a
 keep Train off."""
 from __future__ import annotations
 
-import copy
 
 import pytest
 from PySide6.QtWidgets import QWidget
@@ -39,22 +38,7 @@ def test_each_model_control_is_saved_and_undone(make_window, driver, tmp_path):
         (panel.output_activation, ("model", "output_activation"), "linear"),
     ]
     for control, field, value in controls:
-        name = control.objectName()
-        before, old = copy.deepcopy(expected), driver.value(control)
-        assert old != value, name
-        driver.set(control, value)
-        *parents, last = field
-        target = expected
-        for key in parents:
-            target = target[key]
-        target[last] = value
-        assert driver.saved(window, path) == expected, f"{name} did not save as {'.'.join(map(str, field))}"
-        driver.undo(window)
-        assert driver.value(control) == old, f"Undo did not put {name} back"
-        assert driver.saved(window, path) == before, f"Undo of {name} did not restore the saved file"
-        driver.redo(window)
-        assert driver.value(control) == value, f"Redo did not show {name} again"
-        assert driver.saved(window, path) == expected, f"Redo of {name} did not save it again"
+        driver.check_edit(window, path, control, value, expected, field)
     assert row.more.text() == "⋯6"  # four regularizers, dropout and no bias: seen while folded
     assert driver.units(window) == [8, 5] and driver.activations(window) == ["tanh", "relu"]
 
