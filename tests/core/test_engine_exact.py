@@ -401,3 +401,28 @@ def test_multiclass_predictions_are_the_most_probable_class():
     expected = -np.mean(log_p[np.arange(len(ds.y_test)), ds.y_test.astype(int)])
     assert engine.history["test_loss"][-1] == pytest.approx(expected, rel=1e-4), \
         "the test loss is not sparse cross-entropy from logits"
+
+
+def test_hinge_scores_become_probabilities_and_classes_by_their_sign():
+    """Hinge loss with a linear output (a score): a score above 0 is class 1. The boundary shows (clip(score) + 1) / 2
+    as P(class 1) and the predicted classes are the scores' signs; an inverted mapping fails both."""
+    exp = Experiment(name="xor-hinge")
+    exp.model.output_activation = "linear"
+    exp.training.loss = "hinge"
+    exp.training.learning_rate = 0.03
+    exp.training.epochs = 30
+    events = []
+    engine = Engine(exp, events.append)
+    assert engine.run() == "finished"
+    ds = load_dataset(**exp.dataset.model_dump())
+    weights = engine.model.get_weights()
+    acts = [layer.activation for layer in exp.model.layers] + ["linear"]
+    boundary = [e for e in events if isinstance(e, ev.Boundary)][-1]
+    gx, gy = np.meshgrid(boundary.xs, boundary.ys)
+    scores = forward(weights, acts, np.stack([gx.ravel(), gy.ravel()], axis=1)).reshape(gx.shape)
+    np.testing.assert_allclose(boundary.output[..., 0], (np.clip(scores, -1, 1) + 1) / 2, atol=SNAPSHOT_ATOL,
+                               err_msg="the boundary is not P(class 1) = (clip(score) + 1) / 2")
+    pred = engine.predictions()
+    expected = (forward(weights, acts, ds.x_test)[:, 0] > 0).astype(np.int32)
+    np.testing.assert_array_equal(pred.y_pred, expected, err_msg="hinge classes are not the scores' signs")
+    assert np.mean(pred.y_pred == ds.y_test) >= 0.9, "XOR with hinge loss did not learn (or classes are inverted)"

@@ -206,3 +206,56 @@ def test_a_newer_choice_supersedes_a_file_still_loading(make_window, driver, qtb
     assert combo.currentData() == "circle"
     window.undo()
     assert combo.currentData() == "xor" and not window.isWindowModified()
+
+
+def _rows_described(window) -> tuple[int, int]:
+    """(training rows, test rows) as the Data panel's description says them."""
+    import re
+
+    text = window.findChild(QLabel, "datasetDescription").text()
+    match = re.search(r"(\d+) training and (\d+) test rows", text)
+    assert match, f"the description names no row counts: {text!r}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def test_every_data_control_reaches_the_file_the_split_and_the_preview(make_window, driver, tmp_path):
+    """Samples, noise, training share, seed and features, set through their widgets: the saved experiment,
+    the rows the description counts and the points the preview draws follow each one, and Undo/Redo
+    take both back and forth. The values are asymmetric (80 % training, 300 samples) so an inverted
+    share or a control wired to another field changes the answer."""
+    window = make_window(ready=False)
+    path = tmp_path / "data.json"
+    expected = driver.saved(window, path)
+    preview = window.data_panel.preview
+    controls = [
+        (driver.spin(window, "samplesSpin"), ("dataset", "samples"), 300),
+        (driver.spin(window, "noiseSpin"), ("dataset", "noise"), 15),
+        (driver.spin(window, "trainShareSpin"), ("dataset", "test_fraction"), 80),
+        (driver.spin(window, "dataSeedSpin"), ("dataset", "seed"), 7),
+    ]
+    for control, field, value in controls:
+        stored = round(1 - value / 100, 4) if field[1] == "test_fraction" else value
+        before = [a.copy() for a in preview.points()]  # positions and colours (XOR's noise flips labels only)
+        driver.set(control, value)
+        saved = driver.saved(window, path)
+        assert saved["dataset"][field[1]] == stored, f"{control.objectName()} did not save as dataset.{field[1]}"
+        expected["dataset"][field[1]] = stored
+        assert saved == expected, f"{control.objectName()} changed more than dataset.{field[1]}"
+        after = preview.points()
+        assert not all(np.array_equal(a, b) for a, b in zip(after, before)), \
+            f"{control.objectName()}: the preview did not change"
+    train, test = _rows_described(window)
+    assert (train, test) == (240, 60), "300 samples at an 80 % training share are 240 training and 60 test rows"
+    assert preview.point_count() == train + test
+    driver.undo(window)  # the seed
+    driver.undo(window)  # the training share
+    assert driver.spin(window, "trainShareSpin").value() == 50
+    assert _rows_described(window) == (150, 150), "Undo of the training share did not bring back the 50/50 split"
+    driver.redo(window)
+    assert _rows_described(window) == (240, 60)
+    feature = window.findChild(QCheckBox, "feature_x1^2")
+    driver.click(window, "feature_x1^2")
+    assert feature.isChecked()
+    assert driver.saved(window, path)["dataset"]["features"] == ["x1", "x2", "x1^2"], \
+        "checking x₁² did not add the feature (in TensorFlow Playground's order)"
+    json.dumps(expected)  # the document stayed plain JSON
