@@ -166,3 +166,21 @@ def test_a_note_replaces_the_progress_line_and_the_next_progress_is_drawn_below(
     lines = shown()
     assert lines[0] == "playground: stopping.", f"the note is mixed with the progress line: {lines[0]!r}"
     assert lines[1].startswith("epoch 100/100") or BAR.match(lines[1])
+
+
+def test_the_last_line_of_a_run_shows_its_last_epochs_figures():
+    """A real run's events through the printer (as in a log file): the final line shows the figures of
+    the last epoch trained — not of the first epoch of the chunk that ended the run."""
+    import io
+
+    from playground.core.engine import Engine
+    from playground.core.spec import Experiment
+
+    exp = Experiment(name="progress")
+    exp.training.epochs = 40  # one event carries many epochs: first and last differ
+    out = io.StringIO()
+    printer = ProgressPrinter(0, exp.training.epochs, stream=out)
+    engine = Engine(exp, printer)
+    assert engine.run() == "finished"
+    last = out.getvalue().strip().splitlines()[-1]
+    assert_figures_shown(last, {k: v[-1] for k, v in engine.history.items()})
