@@ -142,15 +142,23 @@ def sync_tooltip(combo: QComboBox) -> None:
 
 
 class ProblemsLabel(QLabel):
-    """Incompatible choices, each with its fix, in a red box; hidden when there are none."""
+    """Incompatible choices, each with its fix: in a red box where one stops training, in an amber one
+    where all are warnings (training goes on); hidden when there are none."""
+
+    STYLES = {
+        "error": "QLabel { border: 1px solid #c62828; border-radius: 3px; background: #fdecea;"
+                 " color: #8e1b1b; padding: 4px; }",
+        "warning": "QLabel { border: 1px solid #b26a00; border-radius: 3px; background: #fff4e0;"
+                   " color: #6d4100; padding: 4px; }",
+    }
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setStyleSheet("QLabel { border: 1px solid #c62828; border-radius: 3px; background: #fdecea;"
-                           " color: #8e1b1b; padding: 4px; }")
+        self.setStyleSheet(self.STYLES["error"])
         self.setAccessibleName("Problems")
+        self.severity = "error"  # the box's colour: "error" if anything stops training, else "warning"
         self.hide()
 
     def show_messages(self, problems: list[Problem], other: str = "") -> None:
@@ -161,5 +169,9 @@ class ProblemsLabel(QLabel):
         items = [f"<b>{esc(p.message)}</b> {esc(p.fix)}" for p in problems]
         if other:
             items.insert(0, f"<b>{esc(other)}</b>")
+        severity = "warning" if not other and all(p.severity == "warning" for p in problems) else "error"
+        if severity != self.severity:
+            self.severity = severity
+            self.setStyleSheet(self.STYLES[severity])
         self.setText("<br>".join(f"⚠ {item}" for item in items))
         self.setVisible(bool(items))

@@ -158,3 +158,24 @@ def test_incompatible_choices_show_their_fix_and_keep_train_off(make_window, dri
         for _ in edits:
             driver.undo(window)
         _no_problems(window, driver)
+
+
+@pytest.mark.timeout(240)
+def test_a_warning_shows_in_amber_and_leaves_train_on(make_window, driver):
+    """A sigmoid output on reg-plane's targets (about −1…1) is a warning: it shows with its fix in an amber
+    box and Train stays on; an error (softmax on one unit) turns the box red and Train off."""
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window()
+    driver.choose(driver.combo(window, "datasetCombo"), "reg-plane")
+    driver.choose(driver.combo(window, "outputActivationCombo"), "sigmoid")
+    lines = driver.problems(window)
+    assert len(lines) == 1 and lines[0].startswith("⚠ The targets run from -"), lines
+    assert lines[0].endswith("Use linear, the usual output for regression."), lines
+    box = window.findChild(QLabel, "modelProblems")
+    assert box.severity == "warning" and "#fff4e0" in box.styleSheet(), "a warning is not drawn as one"
+    driver.wait_ready(window)
+    assert driver.button(window, "trainButton").isEnabled(), "a warning turned Train off"
+    driver.choose(driver.combo(window, "outputActivationCombo"), "softmax")
+    assert box.severity == "error" and "#fdecea" in box.styleSheet(), "an error is not drawn red"
+    assert not driver.button(window, "trainButton").isEnabled(), "an error left Train on"
