@@ -10,8 +10,8 @@ objects). Chunks are sized so that events arrive ~30 times a second.
 
 Threading: the engine runs in whichever thread calls :meth:`Engine.run` (or a
 ``step_*``), reporting every event to a plain listener. ``pause``, ``resume``,
-``stop``, ``step_epoch`` and ``step_batch`` may be called from any other thread
-while a run is live; they take effect within one chunk.
+``stop``, ``step_epoch``, ``step_batch`` and ``offer`` (a live edit, see :meth:`Engine.apply`)
+may be called from any other thread while a run is live; they take effect within one chunk.
 """
 from __future__ import annotations
 
@@ -109,13 +109,20 @@ class Engine:
         self.batch = 0  # batches done in the epoch under way
         self.history: dict[str, list[float]] = {}
         self.jit = True
+        # Train in plain graphs at once and swap in the XLA loops, compiled in another thread, between
+        # chunks: a new model moves in a fraction of the XLA compile time (the UI's choice).
+        self.quick_start = False
+        self._builds = 0  # models built: XLA loops compiled for an older one are dropped
+        self._xla_loops: tuple[int, dict] | None = None  # (build, loops) ready to swap in
         self._seed_offset = 0
         self._built = False
         self._cond = threading.Condition()
         self._stop = False
         self._paused = False
         self._steps: list[str] = []  # queued "epoch"/"batch" requests while paused
+        self._edits: list[Experiment] = []  # queued live edits, applied between chunks
         self._running = False
+        self._target = 0  # the epoch the run (or step) under way stops at
         self._epoch_seconds = 0.0  # the last chunk's time per epoch
         self._last_epochs = 1
         self._last_batches = 1
@@ -165,6 +172,46 @@ class Engine:
                 return
         self._guarded(self._do_step, kind)
 
+    def apply(self, experiment: Experiment) -> None:
+        """Take a live edit (see :mod:`playground.core.edits`) keeping the weights, epoch and history:
+        queued to a live run, which applies it between chunks, else applied here at once."""
+        if not self.offer(experiment):
+            self._apply(experiment)
+
+    def offer(self, experiment: Experiment) -> bool:
+        """Queue a live edit into the live run and return True; False (and nothing done) if no run
+        is live, so that a caller outside the engine thread never touches Keras itself."""
+        with self._cond:
+            if self._running:
+                self._edits.append(experiment)
+                self._cond.notify_all()
+            return self._running
+
+    def _apply(self, experiment: Experiment) -> None:
+        """A constant learning rate is assigned to the optimizer's variable (the loops read it, so
+        nothing retraces); any other live field is built into a new Keras model that takes the old
+        one's weights and, for the same optimizer class, its optimizer's state."""
+        from playground.core.edits import classify
+
+        edit = classify(self.experiment, experiment)
+        if edit.kind == "rebuild":
+            raise PlaygroundError(f"This change needs a new model ({edit.changes[0].label()}); "
+                                  "it cannot be applied to the one training.")
+        self.experiment = experiment
+        if edit.kind == "none":
+            return
+        fields = {c.field for c in edit.changes}
+        if "epochs" in fields:  # a live run stops at the new target (at once if it is past it)
+            self._target = max(experiment.training.epochs, self.epoch)
+            fields.remove("epochs")
+        if self._built and fields == {"learning_rate"} and experiment.training.schedule == "constant":
+            self.model.optimizer.learning_rate.assign(experiment.training.learning_rate)
+        elif self._built and fields:
+            samples = self.batch * self._bs  # an epoch under way goes on from the same sample
+            self._build(self.model)
+            self.batch = samples // self._bs
+        self.listener(ev.Edited(self.epoch, edit.label()))
+
     def reset(self) -> None:
         """New initial weights for the same architecture on the next run or step (engine thread)."""
         if self._running:
@@ -181,7 +228,7 @@ class Engine:
             return
         import tensorflow as tf
 
-        from playground.core.build import build_model, layer_table, loss_targets, make_metric
+        from playground.core.build import layer_table
 
         exp = self.experiment
         if self.dataset is None:
@@ -200,9 +247,26 @@ class Engine:
         if self._strategy is not None:
             self.jit = False  # XLA does not compile cross-replica steps
         self.parameters = params
+        self._build(None)
+        self._built = True
+        self._emit_snapshot(force=True)
+
+    def _build(self, source) -> None:
+        """Build the model for :attr:`experiment` and compile its loops; with ``source`` (the model
+        it replaces after a live edit) its weights are copied in by layer name, and its optimizer's
+        state too where the optimizer class is the same (a new optimizer starts fresh)."""
+        import tensorflow as tf
+
+        from playground.core.build import build_model, loss_targets, make_metric
+
+        exp, ds = self.experiment, self.dataset
         scope = self._strategy.scope() if self._strategy else tf.device(self._tf_device)
         with scope:
             self.model = build_model(exp, ds, self._seed_offset)
+            if source is not None:
+                for layer in source.layers:
+                    if layer.weights:
+                        self.model.get_layer(layer.name).set_weights(layer.get_weights())
             y_train = loss_targets(exp, ds.task, ds.y_train, ds.num_classes)
             y_test = loss_targets(exp, ds.task, ds.y_test, ds.num_classes)
             # The model takes the raw columns and computes its own features (crosses, normalization).
@@ -220,22 +284,60 @@ class Engine:
                 self._grid = tf.constant(np.stack([gx.ravel(), gy.ravel()], axis=1))
             # Build the optimizer and metric variables now: variables can't be created in the loop.
             self.model.optimizer.build(self.model.trainable_variables)
+            if source is not None and type(source.optimizer) is type(self.model.optimizer):
+                _copy_optimizer_state(source.optimizer, self.model.optimizer)
             self.model.compute_metrics(self._x[:1], self._y[:1], self.model(self._x[:1]))
             self.model.reset_metrics()
             self._test_metric = make_metric(exp, ds.task)
             self._test_metric.update_state(self._yt[:1], self.model(self._xt[:1]))
             self._test_metric.reset_state()
-            self._perm = tf.Variable(tf.zeros([int(ds.x_train.shape[0])], tf.int32), trainable=False)
+            if source is None:  # the shuffle of the epoch under way survives an edit
+                self._perm = tf.Variable(tf.zeros([int(ds.x_train.shape[0])], tf.int32), trainable=False)
             self._x_pred = self._xt[:MAX_PREDICTIONS]
         n = int(ds.x_train.shape[0])
         bs = min(exp.training.batch_size, n)
         self._n, self._bs = n, bs
         self._full, self._rem = divmod(n, bs)
         self.batches_per_epoch = self._full + (1 if self._rem else 0)
-        self._make_functions(jit=self.jit)
+        self._builds += 1
+        quick = self.quick_start and self.jit
+        self._make_functions(jit=self.jit and not quick)
         self._compile()
-        self._built = True
-        self._emit_snapshot(force=True)
+        if quick:
+            self._compile_xla_in_background()
+
+    def _compile_xla_in_background(self) -> None:
+        """Compile XLA versions of the loops just traced, for :meth:`_swap_in_xla`; if XLA cannot
+        compile them here, the plain graphs stay."""
+        import tensorflow as tf
+
+        build, (train_epochs, train_batches, grid_output) = self._builds, self._loop_sources
+        loops = {"_train_epochs": tf.function(train_epochs, jit_compile=True, reduce_retracing=True),
+                 "_train_batches": tf.function(train_batches, jit_compile=True, reduce_retracing=True)}
+        if grid_output is not None:
+            loops["_grid_output"] = tf.function(grid_output, jit_compile=True)
+        batches = self._batches_compiled
+
+        def compile_loops():
+            try:
+                with tf.device(self._tf_device):
+                    zero = tf.constant(0, tf.int32)
+                    loops["_train_epochs"](tf.constant(0, tf.int64), zero)
+                    if batches:
+                        loops["_train_batches"](zero, zero)
+            except Exception:  # noqa: BLE001 - no XLA here: the graphs are as right, only slower
+                return
+            self._xla_loops = (build, loops)
+
+        # Not a daemon: TensorFlow aborts the process if it exits in the middle of a compile.
+        threading.Thread(target=compile_loops, name="xla-compile").start()
+
+    def _swap_in_xla(self) -> None:
+        """Between chunks: use the XLA loops once they are compiled for the model training now."""
+        ready, self._xla_loops = self._xla_loops, None
+        if ready is not None and ready[0] == self._builds:
+            for name, fn in ready[1].items():
+                setattr(self, name, fn)
 
     def _make_functions(self, jit: bool) -> None:
         import tensorflow as tf
@@ -330,6 +432,7 @@ class Engine:
         def grid_output():
             return model(self._grid, training=False)
 
+        self._loop_sources = (train_epochs, train_batches, grid_output if self.dataset.is_2d else None)
         self._metric_name = "mae" if self.dataset.task == "regression" else "accuracy"
         self._train_epochs = tf.function(train_epochs, jit_compile=jit, reduce_retracing=True)
         self._train_batches = tf.function(train_batches, jit_compile=jit, reduce_retracing=True)
@@ -368,6 +471,9 @@ class Engine:
             with self._cond:
                 self._running = False
                 self._steps.clear()
+                edits, self._edits = self._edits, []
+            for experiment in edits:  # edits that came as the run ended
+                self._guarded(self._apply, experiment)
 
     def _guarded(self, fn, *args) -> str:
         try:
@@ -386,21 +492,26 @@ class Engine:
             target = self.epoch + epochs
         else:
             target = total if self.epoch < total else self.epoch + total
-        self._target = target
+        self._target = target  # an edit of the epoch target moves it
         self.listener(ev.Started(self.epoch, self.device, target, self.batches_per_epoch, self.parameters))
         t0 = time.perf_counter()
         reason = "finished"
         paused_reported = False
         while True:
             with self._cond:
-                while self._paused and not self._stop and not self._steps:
+                while self._paused and not self._stop and not self._steps and not self._edits:
                     if not paused_reported:
                         self._seconds = time.perf_counter() - t0
                         self.listener(ev.Paused(self.epoch))
                         paused_reported = True
                     self._cond.wait()
                 stop = self._stop
-                step = self._steps.pop(0) if self._steps else None
+                step = self._steps.pop(0) if self._steps and not self._edits else None
+                edits, self._edits = self._edits, []
+            for experiment in edits:
+                self._apply(experiment)
+            if edits:
+                continue
             if stop:
                 reason = "stopped"
                 break
@@ -410,9 +521,9 @@ class Engine:
                 paused_reported = False
                 continue
             paused_reported = False
-            if self.epoch >= target and self.batch == 0:
+            if self.epoch >= self._target and self.batch == 0:
                 break
-            if self._do_chunk(*self._chunk_size(target)) == "diverged":
+            if self._do_chunk(*self._chunk_size(self._target)) == "diverged":
                 return "diverged"
         self._emit_snapshot(force=True)
         self.listener(ev.Finished(self.epoch, reason, time.perf_counter() - t0))
@@ -459,6 +570,7 @@ class Engine:
         """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
         import tensorflow as tf
 
+        self._swap_in_xla()
         if epochs and self.batch:  # an epoch step in mid-epoch finishes the epoch under way
             epochs, batches = 0, self.batches_per_epoch - self.batch
         snapshot = [v.numpy() for v in self._state_variables()]
@@ -551,6 +663,31 @@ class Engine:
             self._last_boundary = now
             self.listener(self.boundary())
 
+    def take_weights(self, source) -> list[str]:
+        """Copy the weights of every layer of the Keras model ``source`` whose name and weight shapes
+        match one of this model's (an activation changed, a layer added at the end); returns the
+        layers copied. The optimizer starts fresh: its moments belong to another function."""
+        self.prepare()
+        names = {layer.name: layer for layer in source.layers}
+        taken = []
+        for layer in self.model.layers:
+            old = names.get(layer.name)
+            if layer.weights and old is not None and \
+                    [w.shape for w in old.weights] == [w.shape for w in layer.weights]:
+                layer.set_weights(old.get_weights())
+                taken.append(layer.name)
+        self._emit_snapshot(force=True)
+        return taken
+
+    def replay(self) -> None:
+        """Send the whole history and a snapshot again, for views that were cleared (a kept model
+        taken back)."""
+        if self.history:
+            values = {k: np.asarray(v) for k, v in self.history.items()}
+            self.listener(ev.Metrics(self.epoch, 1, values))
+        if self._built:
+            self._emit_snapshot(force=True)
+
     # -- views of the model (engine thread) ----------------------------------------------------
     def layer_weights(self) -> tuple[ev.LayerWeights, ...]:
         out = []
@@ -636,3 +773,11 @@ class Engine:
         self.epoch, self.batch = epochs, 0
         self.history = {k: list(v) for k, v in history.items()}
         self._emit_snapshot(force=True)
+
+
+def _copy_optimizer_state(source, target) -> None:
+    """Moments and step count from ``source`` into ``target`` (the same optimizer class over the same
+    variables); the learning rate is the new experiment's."""
+    theirs, ours = ([v for v in opt.variables if v.name != "learning_rate"] for opt in (source, target))
+    for mine, value in zip(ours, theirs, strict=True):
+        mine.assign(value)

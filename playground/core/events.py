@@ -80,6 +80,12 @@ class Paused(Event):
 
 
 @dataclass(frozen=True)
+class Edited(Event):
+    """A live edit took effect after this epoch (the weights stayed), e.g. "lr 0.01 → 0.003"."""
+    label: str
+
+
+@dataclass(frozen=True)
 class Finished(Event):
     reason: str  # "finished" (all epochs done), "stopped" (by the user), "step" (a step is done)
     seconds: float  # training time of this run

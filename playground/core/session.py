@@ -1,0 +1,226 @@
+"""One run model: what trains, in which state, and the models an edit left behind.
+
+A :class:`Session` owns the engine that trains the current experiment and decides, with
+:mod:`playground.core.edits`, what an edit needs: a live edit goes to the training engine (into
+its run, between chunks), an edit that needs a new model stops the run and puts the engine
+aside — weights, optimizer state, history and epoch — in a small LRU keyed by what the model is
+built from, so that an Undo that returns to that key takes it back as it was.
+
+Threading follows the engine's: :meth:`Session.edit`, :meth:`run`, :meth:`step` and
+:meth:`reset` run in the training thread; :meth:`offer`, :meth:`start`, :meth:`pause`,
+:meth:`resume`, :meth:`stop` and :meth:`step_live` may be called from any thread. The UI wraps
+it in a thin Qt adapter (``playground.ui.worker``) that re-emits its changes as signals.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+from playground.core import events as ev
+from playground.core.edits import model_key
+from playground.core.engine import Engine, Listener
+from playground.core.spec import Experiment
+from playground.errors import PlaygroundError
+
+State = Literal["idle", "preparing", "running", "paused", "stopped"]
+KEEP = 5  # models kept for Undo: each holds its weights, optimizer state and data on the device
+NO_MODEL = "There is no model yet: fix the problems shown in the Model panel first."
+
+
+@dataclass(frozen=True)
+class NewModel(ev.Event):
+    """Another model replaces the one the views show: they clear, and the events after this are its.
+    (An event rather than a separate signal, so that it keeps its place among the engine's.)"""
+
+
+class Session:
+    """The run: ``state``, the current ``engine`` (its experiment, epoch, device) and the kept models.
+
+    ``state`` is "idle" before a model has trained, "preparing" while one builds, "running" or
+    "paused" while a run is live (from the moment one is asked for), and "stopped" after it.
+    """
+
+    def __init__(self, listener: Listener, on_state: Callable[[State], None] | None = None, keep: int = KEEP):
+        self.listener = listener  # every engine event, in the engine's thread
+        self.on_state = on_state or (lambda state: None)
+        self.keep = keep
+        # A new model starts from the old one's weights where a layer's name and shapes match
+        # (off by default: a changed network usually deserves fresh weights). Any thread may set it.
+        self.keep_matching_weights = False
+        self.engine: Engine | None = None
+        self.kept: OrderedDict[tuple, Engine] = OrderedDict()  # model key -> engine, oldest first
+        self.state: State = "idle"
+        self._key: tuple | None = None  # the current engine's
+        self._lock = threading.Lock()
+        self._live = False  # between a run's Started and its end: steps and edits go into the run
+        # Asked for before the run started (e.g. while the model compiled); applied at its start.
+        self._want_pause = self._want_stop = False
+
+    # -- what the UI reads ----------------------------------------------------------------------
+    @property
+    def experiment(self) -> Experiment | None:
+        return None if self.engine is None else self.engine.experiment
+
+    @property
+    def epoch(self) -> int:
+        return 0 if self.engine is None else self.engine.epoch
+
+    @property
+    def device(self) -> str:
+        return "" if self.engine is None else self.engine.device
+
+    @property
+    def live(self) -> bool:
+        """A run was asked for and has not ended."""
+        return self.state in ("running", "paused")
+
+    def _set(self, state: State) -> None:
+        if state != self.state:
+            self.state = state
+            self.on_state(state)
+
+    def _settled(self) -> State:
+        return "stopped" if self.epoch else "idle"
+
+    @staticmethod
+    def key(experiment: Experiment, dataset) -> tuple:
+        """What a model is built from: its experiment's :func:`model_key` and its data (by object)."""
+        return model_key(experiment), id(dataset)
+
+    # -- any thread -----------------------------------------------------------------------------
+    def offer(self, experiment: Experiment, dataset) -> bool:
+        """Put a live edit into the live run and return True; otherwise return False, stopping a
+        live run if the edit needs a new model: the caller then sends it to :meth:`edit` in the
+        training thread."""
+        with self._lock:
+            if self.engine is None or not self._live:
+                return False
+            if self.key(experiment, dataset) == self._key:
+                return self.engine.offer(experiment)
+        self.stop()
+        return False
+
+    def start(self) -> None:
+        """A run is asked for (it starts when the training thread gets to :meth:`run`)."""
+        self._want_pause = self._want_stop = False
+        self._set("running")
+
+    def pause(self) -> None:
+        if self.live:
+            self._want_pause = True
+            if self.engine is not None:
+                self.engine.pause()
+            self._set("paused")
+
+    def resume(self) -> None:
+        if self.live:
+            self._want_pause = False
+            if self.engine is not None:
+                self.engine.resume()
+            self._set("running")
+
+    def stop(self) -> None:
+        if self.live:
+            self._want_stop = True
+            if self.engine is not None:
+                self.engine.stop()
+
+    def step_live(self, kind: str) -> bool:
+        """Queue a step ("epoch"/"batch") into the live run, which pauses, and return True; False
+        if no run is live."""
+        with self._lock:
+            live = self._live
+            if live:
+                getattr(self.engine, f"step_{kind}")()
+                self._want_pause = True
+        if live:
+            self._set("paused")
+        return live
+
+    def _listen(self, event: ev.Event) -> None:
+        if isinstance(event, ev.Started):
+            with self._lock:
+                self._live = True
+            if self._want_pause:
+                self.engine.pause()
+            if self._want_stop:
+                self.engine.stop()
+        elif isinstance(event, (ev.Finished, ev.Diverged, ev.Failed)):
+            with self._lock:
+                self._live = False
+        self.listener(event)
+
+    # -- training thread ------------------------------------------------------------------------
+    def edit(self, experiment: Experiment, dataset) -> str:
+        """Make ``experiment`` (on ``dataset``) the current one; returns "live", "kept" (a kept model
+        was taken back) or "new". Raises PlaygroundError where the model cannot be built."""
+        key = self.key(experiment, dataset)
+        if self.engine is not None and key == self._key:
+            self.engine.apply(experiment)
+            return "live"
+        old = self.engine
+        if old is not None:
+            self.kept[self._key] = old
+            self.kept.move_to_end(self._key)
+        engine = self.kept.pop(key, None)
+        self.engine, self._key = engine, key
+        while len(self.kept) > self.keep:
+            self.kept.popitem(last=False)
+        self._set("preparing")
+        self.listener(NewModel(0))
+        try:
+            if engine is not None:
+                engine.apply(experiment)  # its live fields as the experiment has them now
+                engine.replay()
+                return "kept"
+            self.engine = Engine(experiment.model_copy(deep=True), self._listen, dataset)
+            self.engine.quick_start = True
+            self.engine.prepare()
+            if self.keep_matching_weights and old is not None and old.model is not None:
+                self.engine.take_weights(old.model)
+            return "new"
+        finally:
+            self._set(self._settled())
+
+    def discard(self) -> None:
+        """No model (the experiment has problems); the current one is kept for an Undo."""
+        if self.engine is not None:
+            self.kept[self._key] = self.engine
+            while len(self.kept) > self.keep:
+                self.kept.popitem(last=False)
+        self.engine, self._key = None, None
+        self.listener(NewModel(0))
+        self._set("idle")
+
+    def run(self, epochs: int) -> str:
+        """Train to ``epochs`` (or that many more if already there); returns the engine's reason."""
+        try:
+            if self.engine is None:
+                raise PlaygroundError(NO_MODEL)
+            if self._want_stop:
+                return "stopped"
+            self.engine.experiment.training.epochs = epochs
+            self.engine.resume()
+            return self.engine.run()
+        finally:
+            self._set(self._settled())
+
+    def step(self, kind: str) -> None:
+        """One epoch or one batch, when no run is live."""
+        if self.engine is None:
+            raise PlaygroundError(NO_MODEL)
+        getattr(self.engine, f"step_{kind}")()
+        self._set(self._settled())
+
+    def reset(self) -> None:
+        """New initial weights for the same architecture (the old ones are not kept)."""
+        if self.engine is not None:
+            self._set("preparing")
+            self.listener(NewModel(0))
+            try:
+                self.engine.reset()
+                self.engine.prepare()
+            finally:
+                self._set(self._settled())
