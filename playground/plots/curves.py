@@ -184,6 +184,7 @@ class CurvesView(LiveView, QWidget):
         self._lines: dict[tuple[str, str], tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._hover: dict[str, tuple[pg.InfiniteLine, pg.TextItem]] = {}
         self._legends: dict[str, pg.LegendItem] = {}
+        self._markers: list[tuple[float, str, list[pg.InfiniteLine]]] = []  # see add_marker()
         self._followers = {
             "loss": RangeFollower(self.loss_plot, self._resume_following, grow_x=True),
             "accuracy": RangeFollower(self.metric_plot, self._resume_following),
@@ -254,8 +255,26 @@ class CurvesView(LiveView, QWidget):
         self._buffer.extend(np.column_stack([epochs] + raw + smoothed))
         self._dirty = True
 
+    def add_marker(self, epoch: float, label: str) -> None:
+        """A thin vertical line with ``label`` at ``epoch`` on both plots: where an edit took effect."""
+        lines = []
+        for plot in (self.loss_plot, self.metric_plot):
+            line = pg.InfiniteLine(epoch, angle=90, pen=pg.mkPen("#b07000", width=1), label=label,
+                                   labelOpts={"position": 0.9, "color": "#b07000", "anchors": [(0, 1), (0, 1)]})
+            plot.getPlotItem().addItem(line, ignoreBounds=True)
+            lines.append(line)
+        self._markers.append((float(epoch), label, lines))
+
+    def markers(self) -> list[tuple[float, str]]:
+        """The markers drawn: (epoch, label), oldest first."""
+        return [(epoch, label) for epoch, label, _ in self._markers]
+
     def clear(self) -> None:
-        """Forget every epoch (a new run or Reset)."""
+        """Forget every epoch and marker (a new run or Reset)."""
+        for _, _, lines in self._markers:
+            for plot, line in zip((self.loss_plot, self.metric_plot), lines):
+                plot.getPlotItem().removeItem(line)
+        self._markers.clear()
         self._buffer.truncate(0)
         self._resmooth()
         self._dirty = True

@@ -46,7 +46,6 @@ class ExperimentState(QObject):
         self.undo_stack = QUndoStack(self)
         self.path: Path | None = None
         # Asked (before, after) ahead of every edit; False cancels it (the window asks to stop training).
-        self.guard: Callable[[Experiment, Experiment], bool] = lambda before, after: True
         self._cache: OrderedDict[str, Dataset] = OrderedDict()
         self._experiment = Experiment()
         self.dataset: Dataset | None = self.load_dataset(self._experiment.dataset)
@@ -99,7 +98,7 @@ class ExperimentState(QObject):
         """Apply ``change`` (a function editing a copy of the experiment) as one undoable step.
 
         ``key`` merges consecutive edits of the same field (a spin box's steps) into one.
-        A data set that fails to load, or a guard that says no, leaves everything as it was.
+        A data set that fails to load leaves everything as it was.
         A CSV file not read yet is read in the background first (:attr:`loading` says so) and
         the edit applies once it has loaded, unless a newer data set edit came meanwhile.
         Returns whether the edit was applied now.
@@ -118,9 +117,6 @@ class ExperimentState(QObject):
                 self.rejected.emit()
                 self.error.emit(str(exc))
                 return False
-        if not self.guard(self._experiment, new):
-            self.rejected.emit()
-            return False
         self.undo_stack.push(SetExperiment(self, self._experiment, new, text, key))
         return True
 

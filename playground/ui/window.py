@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from playground import plots, resources_path
 from playground.core import events as ev
 from playground.core.build import hidden_name
+from playground.core.session import NewModel
 from playground.core.spec import Experiment
 from playground.data import list_datasets
 from playground.errors import PlaygroundError
@@ -53,11 +54,6 @@ SHORTCUTS = (
 
 def settings() -> QSettings:
     return QSettings("Playground", "Playground")
-
-
-def _build_key(exp: Experiment) -> dict:
-    """What an engine is built from: everything but the name and the epoch count."""
-    return exp.model_dump(exclude={"name": True, "training": {"epochs"}})
 
 
 def _with_suffix(path: str, suffix: str) -> str:
@@ -95,10 +91,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.dialogs = dialogs or Dialogs(self)
         self.state = ExperimentState(self)
-        self.state.guard = self._may_apply_edit
         self.trainer = Trainer(self)
         self.tensorflow_ready = False
-        self._built_key = None
+        self._sent = None  # the (experiment, data set) last sent to the session
         self._shown_dataset = None
         self._architecture = None
         self._progress: ev.Progress | None = None
@@ -255,6 +250,15 @@ class MainWindow(QMainWindow):
         edit.addActions([self.act_undo, self.act_redo])
         train = bar.addMenu("&Training")
         train.addActions([self.act_train, self.act_stop, self.act_step, self.act_step_batch, self.act_reset])
+        train.addSeparator()
+        self.act_keep_weights = QAction("&Keep Trained Weights Where Shapes Match", self)
+        self.act_keep_weights.setObjectName("keepWeightsAction")
+        self.act_keep_weights.setCheckable(True)
+        self.act_keep_weights.setStatusTip("A new model (after an edit of the network) starts from the trained "
+                                           "weights of every layer whose shape is unchanged")
+        self.act_keep_weights.toggled.connect(
+            lambda on: setattr(self.trainer.session, "keep_matching_weights", on))
+        train.addAction(self.act_keep_weights)
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -281,7 +285,7 @@ class MainWindow(QMainWindow):
         s.error.connect(self._edit_error)
         s.undo_stack.cleanChanged.connect(self._update_title)
         s.undo_stack.indexChanged.connect(self._update_undo_actions)
-        w.preparing.connect(self._clear_views)
+        w.stateChanged.connect(self._on_idle)
         self.trainer.modelReady.connect(self._on_prepared)
         w.ready.connect(self._on_tensorflow_ready)
         w.error.connect(self._on_worker_error)
@@ -309,32 +313,23 @@ class MainWindow(QMainWindow):
             if architecture != self._architecture:
                 self._architecture = architecture
                 self.network.set_architecture(*(list(part) for part in architecture))
-        self._rebuild()
+        self._send()
         self._update_title()
         self._update_controls()
 
-    def _rebuild(self) -> None:
-        """Build a new engine if what it is built from changed (only once TensorFlow is loaded)."""
+    def _send(self) -> None:
+        """Give the session the experiment as it is now (once TensorFlow is loaded); the session
+        decides what the edit needs (see playground.core.session)."""
         if not self.tensorflow_ready or self._shut_down:
             return
-        key = (_build_key(self.state.experiment), id(self.state.dataset))
-        if key == self._built_key:
+        sent = (self.state.experiment, self.state.dataset)
+        if self._sent is not None and sent[0] == self._sent[0] and sent[1] is self._sent[1]:
             return
-        self._built_key = key
+        self._sent = sent
         if self.state.trainable():
-            self.trainer.prepare(self.state.experiment, self.state.dataset)
+            self.trainer.edit(*sent)
         else:
             self.trainer.discard()
-
-    def _may_apply_edit(self, before: Experiment, after: Experiment) -> bool:
-        """The state's guard: an edit that needs a new model stops a live run, if the user agrees."""
-        if not self.trainer.live or _build_key(before) == _build_key(after):
-            return True
-        if not self.dialogs.confirm("Training is running", "Stop training and apply the change?",
-                                    "Stop and apply"):
-            return False
-        self.trainer.stop()
-        return True
 
     @Slot(str)
     def _edit_error(self, text: str) -> None:
@@ -352,7 +347,9 @@ class MainWindow(QMainWindow):
         self._refresh(everything=settled)  # where a run stops, every view shows where it is
 
     def _on_event(self, event: ev.Event) -> None:
-        if isinstance(event, ev.Metrics):
+        if isinstance(event, NewModel):
+            self._clear_views()
+        elif isinstance(event, ev.Metrics):
             self.curves.add(event)
         elif isinstance(event, ev.Weights):
             self.weights.add(event)
@@ -366,6 +363,9 @@ class MainWindow(QMainWindow):
         elif isinstance(event, ev.Started):
             self._device = event.device
             self.statusBar().showMessage(f"Training to epoch {event.total_epochs} on {event.device}…")
+        elif isinstance(event, ev.Edited):
+            self.curves.add_marker(event.epoch, event.label)
+            self.statusBar().showMessage(f"Applied at epoch {event.epoch}: {event.label}.", 5000)
         elif isinstance(event, ev.Paused):
             self.statusBar().showMessage(f"Paused at {self._position(event.epoch)}.")
             self._update_controls()
@@ -393,9 +393,7 @@ class MainWindow(QMainWindow):
             return f"batch {progress.batch} of {progress.batches_per_epoch} of epoch {epoch + 1}"
         return f"epoch {epoch}"
 
-    @Slot()
     def _clear_views(self) -> None:
-        self._take_events()  # the old model's last events first
         for view in self.views:
             view.clear()
         self._progress = None
@@ -420,7 +418,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("TensorFlow is ready.", 3000)
         self._update_controls()
         self.tensorflowReady.emit()  # a receiver may close the window: then nothing is built
-        self._rebuild()
+        self._send()
 
     @Slot(str)
     def _on_worker_error(self, text: str) -> None:
@@ -559,19 +557,12 @@ class MainWindow(QMainWindow):
         self.trainer.predict(x)
 
     def undo(self) -> None:
-        self._undo_redo(undo=True)
+        """Undo the last edit; for an edit that needed a new model, the session takes back the
+        model as it was (weights, optimizer state, history, epoch)."""
+        self.state.undo_stack.undo()
 
     def redo(self) -> None:
-        self._undo_redo(undo=False)
-
-    def _undo_redo(self, undo: bool) -> None:
-        stack = self.state.undo_stack
-        if not (stack.canUndo() if undo else stack.canRedo()):
-            return
-        command = stack.command(stack.index() - 1 if undo else stack.index())
-        if not self._may_apply_edit(self.state.experiment, command.before if undo else command.after):
-            return
-        stack.undo() if undo else stack.redo()
+        self.state.undo_stack.redo()
 
     @Slot()
     def _update_undo_actions(self) -> None:

@@ -1,9 +1,11 @@
-"""The bridge between the window and the engine: one ``QThread`` that owns all Keras work.
+"""The Qt adapter of the run model: one ``QThread`` that owns all Keras work.
 
-:class:`Worker` lives in the training thread; its slots are invoked through
-queued signals of :class:`Trainer`, the facade the window talks to in the GUI
-thread. Pause, resume and stop only set flags, so the Trainer calls them on
-the engine directly; everything that touches Keras runs in the worker.
+The run itself — its state, the engine, the models kept for Undo, what an edit needs — is a
+Qt-free :class:`~playground.core.session.Session`. :class:`Worker` lives in the training thread
+and runs the session's calls there, re-emitting its state as a signal; :class:`Trainer` is the
+facade the window talks to in the GUI thread. Pause, resume, stop and edits that go into a live
+run only queue or set flags, so the Trainer calls the session directly; everything that touches
+Keras runs in the worker.
 
 The engine's events do not travel as signals: a run sends them by the hundred
 at its start, and Qt delivers queued signals before timers, so a stream of them
@@ -13,24 +15,22 @@ signal of the worker, so their order is kept.
 """
 from __future__ import annotations
 
-import threading
 from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from playground.core import events as ev
+from playground.core.session import NO_MODEL, Session
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
 
-NO_MODEL = "There is no model yet: fix the problems shown in the Model panel first."
-
 
 class Worker(QObject):
-    """Runs in the training thread: loads TensorFlow, builds, trains and exports the engine's model."""
+    """Runs in the training thread: loads TensorFlow, then carries out the session's calls."""
 
-    preparing = Signal()  # a new model is about to be built: views should clear
-    prepared = Signal(int, str)  # the model of this generation is built, on this device
+    prepared = Signal(int, str)  # the model of this generation is there, on this device
+    stateChanged = Signal(str)  # the session's state: idle, preparing, running, paused, stopped
     ready = Signal()  # TensorFlow is loaded
     error = Signal(str)  # a sentence for a dialog
     done = Signal(str)  # a sentence for the status bar (an export finished, …)
@@ -40,37 +40,13 @@ class Worker(QObject):
 
     def __init__(self):
         super().__init__()
-        self.engine = None
         self.events: deque[ev.Event] = deque()  # every engine event, in order, for the GUI thread to take
-        self.latest = 0  # the newest prepare generation asked for (written by the GUI thread)
-        self._generation = 0  # the engine's
-        self._lock = threading.Lock()
-        self._live = False  # between a run's Started and its end: steps are queued into the run
-        # Set by the GUI thread; a run applies them when it starts (a stop before then skips it).
-        self.want_pause = False
-        self.want_stop = False
+        self.session = Session(self.events.append, self.stateChanged.emit)
+        self.latest = 0  # the newest edit generation asked for (written by the GUI thread)
 
-    # -- controls that any thread may call ------------------------------------------------------
-    def step_live(self, kind: str) -> bool:
-        """Queue a step into the live run and return True; False if no run is live."""
-        with self._lock:
-            if self._live:
-                getattr(self.engine, f"step_{kind}")()
-            return self._live
-
-    def _listen(self, event: ev.Event) -> None:
-        if isinstance(event, ev.Started):
-            with self._lock:
-                self._live = True
-            # A pause or stop asked for before the run started (e.g. while the model compiled).
-            if self.want_pause:
-                self.engine.pause()
-            if self.want_stop:
-                self.engine.stop()
-        elif isinstance(event, (ev.Finished, ev.Diverged, ev.Failed)):
-            with self._lock:
-                self._live = False
-        self.events.append(event)
+    @property
+    def engine(self):
+        return self.session.engine
 
     # -- slots (training thread) ----------------------------------------------------------------
     def _guard(self, what: str, fn, *args) -> bool:
@@ -101,52 +77,34 @@ class Worker(QObject):
             self.ready.emit()
 
     @Slot(int, object, object)
-    def prepare(self, generation: int, experiment: Experiment, dataset) -> None:
-        """Build a fresh engine for ``experiment`` unless a newer request is already queued."""
+    def edit(self, generation: int, experiment: Experiment, dataset) -> None:
+        """Make ``experiment`` the session's, unless a newer edit is already queued."""
         if generation < self.latest:
             return
-        from playground.core.engine import Engine
-
-        self.engine = Engine(experiment, self._listen, dataset)
-        self._generation = generation
-        self._build()
-
-    def _build(self) -> None:
-        self.preparing.emit()
-        if self._guard("Building the model", self.engine.prepare):
-            self.prepared.emit(self._generation, self.engine.device)
+        if self._guard("Building the model", self.session.edit, experiment, dataset):
+            self.prepared.emit(generation, self.session.device)
 
     @Slot()
     def discard(self) -> None:
-        """Forget the engine (the experiment has problems and cannot be built)."""
-        self.engine = None
-        self.preparing.emit()
+        """No model: the experiment has problems and cannot be built."""
+        self.session.discard()
 
     @Slot(int)
     def run(self, epochs: int) -> None:
         """Train to ``epochs`` (or that many more if already there)."""
-        if self.engine is None:
-            self.error.emit(NO_MODEL)
-        elif not self.want_stop:
-            self.engine.experiment.training.epochs = epochs
-            self.engine.resume()
-            self.engine.run()
+        self._guard("Training", self.session.run, epochs)
         self.idle.emit("run")
 
     @Slot(str)
     def step(self, kind: str) -> None:
         """One epoch or one batch, when no run is live."""
-        if self.engine is None:
-            self.error.emit(NO_MODEL)
-        else:
-            getattr(self.engine, f"step_{kind}")()
+        self._guard("Training", self.session.step, kind)
         self.idle.emit("step")
 
     @Slot()
     def reset(self) -> None:
         """New initial weights for the same architecture."""
-        if self.engine is not None and self._guard("Resetting the weights", self.engine.reset):
-            self._build()
+        self._guard("Resetting the weights", self.session.reset)
 
     @Slot(str, str)
     def export(self, what: str, path: str) -> None:
@@ -191,8 +149,8 @@ class Worker(QObject):
 
         engine = self.engine
         export.load_weights_into(self._model(), path)
-        self._listen(ev.Weights(engine.epoch, engine.layer_weights()))
-        self._listen(engine.boundary() if engine.dataset.is_2d else engine.predictions())
+        self.events.append(ev.Weights(engine.epoch, engine.layer_weights()))
+        self.events.append(engine.boundary() if engine.dataset.is_2d else engine.predictions())
 
     @Slot(object)
     def predict(self, x: np.ndarray) -> None:
@@ -218,11 +176,11 @@ class TrainingThread(QThread):
 class Trainer(QObject):
     """The GUI thread's handle on the training thread: requests go out as queued signals."""
 
-    modelReady = Signal(str)  # the model for the latest experiment is built, on this device
+    modelReady = Signal(str)  # the model for the latest experiment is there, on this device
     predicted = Signal(object)  # the result of predict(), in the GUI thread
 
     _load = Signal()
-    _prepare = Signal(int, object, object)
+    _edit = Signal(int, object, object)
     _discard = Signal()
     _run = Signal(int)
     _step = Signal(str)
@@ -236,28 +194,43 @@ class Trainer(QObject):
         self.thread.setObjectName("training")
         self.worker = Worker()
         self.worker.moveToThread(self.thread)
-        self.live = False  # a run was asked for and has not returned yet
-        self.paused = False
+        self.session = self.worker.session
+        # The session's state as the GUI thread has been told it, in order with the engine's events:
+        # a run is over for the window only once the signal saying so arrives.
+        self.state = self.session.state
         self._loading = False
-        self._generation = 0  # of the latest prepare (or discard) request
-        self._built = -1  # the generation whose model is built
+        self._generation = 0  # of the latest edit (or discard) request
+        self._built = -1  # the generation whose model is there
         w = self.worker
         self._load.connect(w.load_tensorflow)
-        self._prepare.connect(w.prepare)
+        self._edit.connect(w.edit)
         self._discard.connect(w.discard)
         self._run.connect(w.run)
         self._step.connect(w.step)
         self._reset.connect(w.reset)
         self._export.connect(w.export)
         self._predict.connect(w.predict)
-        w.idle.connect(self._on_idle)
+        w.stateChanged.connect(self._on_state)  # before any view's slot: they read live and paused
         w.prepared.connect(self._on_prepared)
         w.predicted.connect(self._on_predicted)
         self.thread.start()
 
     @property
+    def live(self) -> bool:
+        """A run was asked for and has not returned yet."""
+        return self.state in ("running", "paused")
+
+    @property
+    def paused(self) -> bool:
+        return self.state == "paused"
+
+    @Slot(str)
+    def _on_state(self, state: str) -> None:
+        self.state = state
+
+    @property
     def model_current(self) -> bool:
-        """Whether the engine's model is built for the latest experiment sent."""
+        """Whether the session's model is there for the latest experiment sent."""
         return self._built == self._generation
 
     @Slot(int, str)
@@ -270,61 +243,48 @@ class Trainer(QObject):
     def _on_predicted(self, output) -> None:
         self.predicted.emit(output)
 
-    @Slot(str)
-    def _on_idle(self, kind: str) -> None:
-        if kind == "run":
-            self.live = self.paused = False
-
     def load_tensorflow(self) -> None:
         """Import TensorFlow in the training thread (once); the worker emits ``ready`` when done."""
         if not self._loading:
             self._loading = True
             self._load.emit()
 
-    def prepare(self, experiment: Experiment, dataset) -> None:
-        """Build a new engine (from a copy of ``experiment``); older pending requests are skipped."""
+    def edit(self, experiment: Experiment, dataset) -> None:
+        """Make (a copy of) ``experiment`` the session's: an edit the live run can take goes into it
+        at once; anything else (after stopping the run, if it needs a new model) to the training
+        thread, where older pending requests are skipped."""
+        experiment = experiment.model_copy(deep=True)
+        if self.session.offer(experiment, dataset):
+            return
         self._generation += 1
         self.worker.latest = self._generation
-        self._prepare.emit(self._generation, experiment.model_copy(deep=True), dataset)
+        self._edit.emit(self._generation, experiment, dataset)
 
     def discard(self) -> None:
         self._generation += 1
         self.worker.latest = self._generation
         self._discard.emit()
 
-    def _engine_call(self, name: str) -> None:
-        if self.worker.engine is not None:
-            getattr(self.worker.engine, name)()
-
     def run(self, epochs: int) -> None:
         """Start a run to ``epochs``, or resume a paused one."""
         if self.live:
             self.resume()
             return
-        self.live, self.paused = True, False
-        self.worker.want_pause = self.worker.want_stop = False
+        self.session.start()
         self._run.emit(epochs)
 
     def pause(self) -> None:
-        if self.live:
-            self.worker.want_pause = self.paused = True
-            self._engine_call("pause")
+        self.session.pause()
 
     def resume(self) -> None:
-        if self.live:
-            self.worker.want_pause = self.paused = False
-            self._engine_call("resume")
+        self.session.resume()
 
     def stop(self) -> None:
-        if self.live:
-            self.worker.want_stop = True
-            self._engine_call("stop")
+        self.session.stop()
 
     def step(self, kind: str) -> None:
         """One epoch or batch ("epoch"/"batch"): into the live run, which pauses, else on its own."""
-        if self.live and self.worker.step_live(kind):
-            self.worker.want_pause = self.paused = True
-        else:
+        if not self.session.step_live(kind):
             self._step.emit(kind)
 
     def reset(self) -> None:
@@ -341,7 +301,6 @@ class Trainer(QObject):
 
     def shutdown(self) -> None:
         """Stop any run, let the thread finish its current call, and end it. Never terminates."""
-        self.worker.want_stop = True
-        self._engine_call("stop")
+        self.stop()
         self.thread.quit()
         self.thread.wait()

@@ -14,5 +14,6 @@ BENCHMARKS = {
     "memory": "Resident memory over 1,000 and 10,000 epochs, events on",
     "boundary": "The 100x100 decision-boundary grid inside training",
     "gpu": "Benchmarks 1 and 2 on a GPU, and the device auto picks",
+    "edits": "Edit -> first epoch of the model it gives, and a live edit -> the next chunk",
 }
 """Benchmark name (a module of this package with ``run(quick) -> list[Record]``) -> what it measures."""

@@ -124,30 +124,24 @@ def test_train_pause_step_resume_and_stop(make_window, driver, qtbot):
 
 
 @pytest.mark.timeout(180)
-def test_an_edit_while_training_asks_to_stop_and_never_half_applies(make_window, driver, qtbot):
+def test_an_edit_that_needs_a_new_model_stops_the_run_without_asking(make_window, driver, qtbot):
     window = make_window()
-    dialogs = window.dialogs
     driver.type_into(driver.spin(window, "epochsSpin"), 1_000_000)
     driver.click(window, "trainButton")
     qtbot.waitUntil(lambda: driver.epoch(window) >= 5, timeout=60_000)
 
-    dialogs.confirm_answer = False
-    units = driver.rows(window)[0].findChild(QSpinBox, "unitsSpin")
-    driver.type_into(units, 3)
-    assert dialogs.confirms == ["Stop training and apply the change?"]
-    assert units.value() == 8 and window.state.experiment.model.layers[0].units == 8
+    driver.type_into(driver.spin(window, "epochsSpin"), 2_000_000)  # a live edit: the run goes on
+    qtbot.wait(200)
     assert window.trainer.live
 
-    driver.type_into(driver.spin(window, "epochsSpin"), 2_000_000)  # needs no new model: no question
-    assert len(dialogs.confirms) == 1 and window.trainer.live
-
-    dialogs.confirm_answer = True
+    units = driver.rows(window)[0].findChild(QSpinBox, "unitsSpin")
     driver.type_into(units, 3)
-    assert len(dialogs.confirms) == 2
-    driver.wait_idle(window)
+    _ends_promptly(driver, window, "An edit that needs a new model")
     driver.wait_ready(window)
+    assert window.dialogs.confirms == []  # Undo is the safety net, not a question
     assert window.state.experiment.model.layers[0].units == 3
     assert driver.total_params(window) == (50, 50, 0)  # 9 + 32 + 9: hidden_1 has 3 units
+    qtbot.waitUntil(lambda: driver.epoch(window) == 0)
     assert len(driver.loss(window)) == 0  # a new model starts from scratch
 
 
