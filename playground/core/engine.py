@@ -38,6 +38,7 @@ GRID = 100
 BINS = 30
 MAX_PREDICTIONS = 5000
 MAX_CHUNK_EPOCHS = 4096
+XLA_THREAD = "xla-compile"  # the name of the thread that compiles a quick-started model's XLA loops
 
 
 def configure_gpus() -> list:
@@ -330,7 +331,7 @@ class Engine:
             self._xla_loops = (build, loops)
 
         # Not a daemon: TensorFlow aborts the process if it exits in the middle of a compile.
-        threading.Thread(target=compile_loops, name="xla-compile").start()
+        threading.Thread(target=compile_loops, name=XLA_THREAD).start()
 
     def _swap_in_xla(self) -> None:
         """Between chunks: use the XLA loops once they are compiled for the model training now."""
