@@ -10,6 +10,7 @@ import pytest
 from playground.core import events as ev
 from playground.core.engine import Engine
 from playground.core.spec import Experiment, LayerSpec
+from tests.core.experiments import xor_experiment
 
 
 class Recorder:
@@ -24,16 +25,6 @@ class Recorder:
     def of(self, kind):
         with self.lock:
             return [e for e in self.events if isinstance(e, kind)]
-
-
-def xor_experiment(epochs=30, **training):
-    exp = Experiment(name="xor")
-    exp.dataset.samples = 200
-    exp.training.epochs = epochs
-    exp.training.learning_rate = 0.03
-    for k, v in training.items():
-        setattr(exp.training, k, v)
-    return exp
 
 
 def test_xor_learns_and_reports_every_epoch():

@@ -4,17 +4,11 @@ import pytest
 
 from playground.core import events as ev
 from playground.core.engine import Engine
-from playground.core.spec import Experiment
+from tests.core.experiments import xor_experiment
 
 
 def xor(epochs=5, **training):
-    exp = Experiment(name="xor")
-    exp.dataset.samples = 200
-    exp.training.epochs = epochs
-    exp.training.learning_rate = 0.03
-    for k, v in training.items():
-        setattr(exp.training, k, v)
-    return exp
+    return xor_experiment(epochs, **training)
 
 
 def edited(exp, **training):
