@@ -76,13 +76,17 @@ class Worker(QObject):
         if self._guard("Loading TensorFlow", configure_gpus):
             self.ready.emit()
 
-    @Slot(int, object, object)
-    def edit(self, generation: int, experiment: Experiment, dataset) -> None:
-        """Make ``experiment`` the session's, unless a newer edit is already queued."""
+    @Slot(int, object, object, bool)
+    def edit(self, generation: int, experiment: Experiment, dataset, carry_on: bool) -> None:
+        """Make ``experiment`` the session's, unless a newer edit is already queued; with ``carry_on``
+        (the edit stopped a running run) the new model trains on at once, as in TensorFlow Playground."""
         if generation < self.latest:
             return
         if self._guard("Building the model", self.session.edit, experiment, dataset):
             self.prepared.emit(generation, self.session.device)
+            if carry_on:
+                self.session.start()
+                self.run(experiment.training.epochs)
 
     @Slot()
     def discard(self) -> None:
@@ -180,7 +184,7 @@ class Trainer(QObject):
     predicted = Signal(object)  # the result of predict(), in the GUI thread
 
     _load = Signal()
-    _edit = Signal(int, object, object)
+    _edit = Signal(int, object, object, bool)
     _discard = Signal()
     _run = Signal(int)
     _step = Signal(str)
@@ -201,6 +205,7 @@ class Trainer(QObject):
         self._loading = False
         self._generation = 0  # of the latest edit (or discard) request
         self._built = -1  # the generation whose model is there
+        self._carry_on = False  # an edit stopped a running run: the new model trains on
         w = self.worker
         self._load.connect(w.load_tensorflow)
         self._edit.connect(w.edit)
@@ -237,6 +242,7 @@ class Trainer(QObject):
     def _on_prepared(self, generation: int, device: str) -> None:
         self._built = generation
         if self.model_current:
+            self._carry_on = False
             self.modelReady.emit(device)
 
     @Slot(object)
@@ -254,13 +260,17 @@ class Trainer(QObject):
         at once; anything else (after stopping the run, if it needs a new model) to the training
         thread, where older pending requests are skipped."""
         experiment = experiment.model_copy(deep=True)
+        running = self.state == "running"
         if self.session.offer(experiment, dataset):
             return
+        # Sticky until a model is built: a second edit may come after the stopped run has ended.
+        self._carry_on = self._carry_on or running
         self._generation += 1
         self.worker.latest = self._generation
-        self._edit.emit(self._generation, experiment, dataset)
+        self._edit.emit(self._generation, experiment, dataset, self._carry_on)
 
     def discard(self) -> None:
+        self._carry_on = False
         self._generation += 1
         self.worker.latest = self._generation
         self._discard.emit()

@@ -126,3 +126,27 @@ def test_the_training_menu_keeps_trained_weights_where_shapes_match(make_window,
     driver.wait_until(lambda: driver.epoch(window) == 0, "an activation edit shows a new model")
     driver.wait_until(lambda: np.allclose(window.network.link_pen_widths(), trained),
                       "the new model starts from the trained weights")
+
+
+@pytest.mark.timeout(240)
+def test_a_new_model_made_while_it_runs_trains_on_and_undo_takes_the_old_one_back_running(make_window, driver):
+    window = make_window()
+    driver.type_into(driver.spin(window, "epochsSpin"), 1_000_000)
+    driver.click(window, "trainButton")
+    driver.wait_until(lambda: driver.epoch(window) >= 20, "training", EDIT_WITHIN_MS)
+    trained_params = driver.total_params(window)
+
+    driver.type_into(driver.rows(window)[0].findChild(QSpinBox, "unitsSpin"), 3)
+    driver.wait_until(lambda: driver.total_params(window) == (50, 50, 0) and driver.epoch(window) >= 5,
+                      "the new model trains on, as in TensorFlow Playground", EDIT_WITHIN_MS)
+    assert window.trainer.live, "a new model made while it ran did not train on"
+    _continuous(window)  # its own curve, from epoch 1
+
+    driver.undo(window)
+    driver.wait_until(lambda: driver.total_params(window) == trained_params and driver.epoch(window) >= 25,
+                      "Undo takes the trained model back, and it trains on from its epoch", EDIT_WITHIN_MS)
+    assert window.trainer.live
+    driver.click(window, "stopButton")
+    driver.wait_idle(window)
+    assert len(_continuous(window)) == driver.epoch(window)
+    assert window.dialogs.confirms == []
