@@ -7,6 +7,7 @@
     python main.py train --resume DIR [--epochs N] [--out DIR] ...
     python main.py datasets [--export NAME FILE.csv]
     python main.py inspect FILE                 an experiment, .keras or .weights.h5 file
+    python main.py code EXPERIMENT.json --style sequential|functional|subclass -o FILE.py
     python main.py --help | --version
 
 Exit codes: 0 done, 2 bad input (one sentence on stderr, never a traceback), 1 training failed,
@@ -47,7 +48,7 @@ from pathlib import Path
 from playground.errors import PlaygroundError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("train", "datasets", "inspect")
+COMMANDS = ("train", "datasets", "inspect", "code")
 DISTRIBUTION_PACKAGE = "playground"  # the import name; the distribution is "keras-playground"
 ABORTED = ("aborted; nothing more was written, and files written before are complete (every write "
            "is a rename of a finished file).")
@@ -111,6 +112,14 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--export", nargs=2, metavar=("NAME", "FILE.csv"), help="write a data set to a CSV file")
     i = sub.add_parser("inspect", parents=[common], help="summarise an experiment, .keras or .weights.h5 file")
     i.add_argument("file")
+    c = sub.add_parser("code", parents=[common], help="write the experiment as a Python file that trains on "
+                       "its own", description="Write the experiment as a Python file needing only TensorFlow: "
+                       "it loads the data (a CSV written beside it, or the generator of a 2-D set), builds the "
+                       "same model, trains it with model.fit and prints one JSON line last.")
+    c.add_argument("experiment", help="an experiment .json file")
+    c.add_argument("--style", choices=("sequential", "functional", "subclass"), default="functional",
+                   help="keras.Sequential, the functional API or a keras.Model subclass (default: functional)")
+    c.add_argument("-o", "--out", required=True, metavar="FILE.py", help="the Python file to write")
     return p
 
 
@@ -122,18 +131,19 @@ def _not_a_command(word: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    own_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     first = argv[0] if argv else None
     if first is None or first not in COMMANDS and not first.startswith("-") and Path(first).is_file():
         from playground.ui.app import main as app_main
 
-        return app_main(argv)
+        return app_main(argv, own_process=own_process)
     if first not in COMMANDS and not first.startswith("-"):
         print(f"playground: {_not_a_command(first)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     args = _parser().parse_args(argv)
     try:
-        return {"train": _train, "datasets": _datasets, "inspect": _inspect}[args.command](args)
+        return {"train": _train, "datasets": _datasets, "inspect": _inspect, "code": _code}[args.command](args)
     except PlaygroundError as exc:
         print(f"playground: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -407,6 +417,7 @@ def _check_range(option: str, value: int, model, field: str) -> None:
 
 def _train(args) -> int:
     from playground.core import spec
+    from playground.core.export import check_keras_archive
     from playground.data import load_dataset
 
     if (args.experiment is None) == (args.resume is None):
@@ -435,9 +446,14 @@ def _train(args) -> int:
     out = Path(args.out) if args.out else source or Path.cwd() / f"{Path(args.experiment).stem}-run"
     if out.exists() and not out.is_dir():
         raise PlaygroundError(f"--out {out} exists and is not a folder.")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a read-only or missing place
+        raise PlaygroundError(f"Cannot make the output folder {out}: {exc.strerror or exc}.") from None
     if not os.access(out, os.W_OK):
         raise PlaygroundError(f"The output folder {out} is not writable.")
+    if source is not None:
+        check_keras_archive(source / "model.keras")  # the engine hands it to Keras as it is
     dataset = load_dataset(**exp.dataset.model_dump())
     spec.check(exp, dataset.task, dataset.output_units)
     return _train_and_write(args, exp, dataset, out, source, done, history)
@@ -527,6 +543,17 @@ def _inspect(args) -> int:
     else:
         raise PlaygroundError(f"Cannot inspect {path}: expected an experiment .json, a .keras or a "
                               ".weights.h5 file.")
+    return EXIT_OK
+
+
+def _code(args) -> int:
+    from playground.core import codegen, spec
+    from playground.tf_quiet import import_tensorflow
+
+    exp = spec.load(args.experiment)
+    import_tensorflow(args.verbose)  # the file is written from the Keras objects Playground builds
+    written = codegen.export_code(exp, args.out, args.style)
+    print(f"Wrote {' and '.join(map(str, written))}; run it with: python {written[0]}")
     return EXIT_OK
 
 

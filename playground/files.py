@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -33,7 +34,12 @@ def _check_folder(path: Path) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> PlaygroundError:
-    return PlaygroundError(f"Cannot write {path}: {exc.strerror or exc}.")
+    """The OS's reason, in one line: HDF5 (Keras' weights) raises OSErrors whose message spans lines
+    and names the errno inside (``errno = 28``)."""
+    text = str(exc.strerror or exc).strip()
+    found = re.search(r"\berrno = (\d+)", text)
+    reason = os.strerror(int(found.group(1))) if found else (text.splitlines() or [type(exc).__name__])[0]
+    return PlaygroundError(f"Cannot write {path}: {reason}.")
 
 
 def _create_beside(path: Path, suffix: str, create: Callable[[Path], object]) -> Path:

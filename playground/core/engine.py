@@ -15,29 +15,39 @@ may be called from any other thread while a run is live; they take effect within
 """
 from __future__ import annotations
 
+import contextlib
+from array import array
 import math
 import os
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from playground.core import events as ev
+from playground.core.history import BINS, LayerHistory, WeightHistory, summarise
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
 
 Listener = Callable[[ev.Event], None]
 
 TARGET_EVENT_INTERVAL = 1 / 30  # seconds of training per chunk
-WEIGHTS_INTERVAL = 0.1  # histogram snapshots at most this often
-BOUNDARY_INTERVAL = 1 / 20
-PREDICTIONS_INTERVAL = 0.5  # a confusion matrix needs a forward pass over (up to) MAX_PREDICTIONS samples
+# Snapshots for the views (weights, boundary or predictions, together: every view shows the same
+# epoch) at most this often, and rarer where taking one costs more than a tenth of the time between,
+# but never rarer than MAX_SNAPSHOT_INTERVAL (a one-off cost, such as a compile, must not stop them).
+SNAPSHOT_INTERVAL = 0.1
+MAX_SNAPSHOT_INTERVAL = 1.0
 SLOW_EPOCH = 0.25  # seconds: an epoch slower than this is split into batch chunks even if that compiles
 GRID = 100
-BINS = 30
+NEURON_GRID = 40  # the neuron maps' grid: thumbnails, drawn large on hover (TF Playground's are coarser)
+ACTIVITY_SAMPLE = 2048  # training samples on which a hidden unit counts as dead if it is 0 on all
+DYING_ACTIVATIONS = ("relu", "relu6")  # a unit whose input stays negative outputs 0 and learns no more
 MAX_PREDICTIONS = 5000
 MAX_CHUNK_EPOCHS = 4096
+MAX_SNAPSHOTS_PER_CHUNK = 64  # weight-history rows a compiled chunk collects (it is cut short to fit)
+SNAPSHOT_BUDGET = 1 << 18  # floats for those rows: a big model collects fewer per chunk
 XLA_THREAD = "xla-compile"  # the name of the thread that compiles a quick-started model's XLA loops
 
 
@@ -94,6 +104,15 @@ def choose_device(requested: str, parameters: int, batch_size: int) -> tuple[tup
     return devices, f"GPU:0 ({name})" if len(gpus) == 1 else f"{len(gpus)} GPUs ({name}), mirrored"
 
 
+@dataclass(frozen=True)
+class KernelEdit:
+    """One weight set by hand (a link edited in the network diagram): ``kernel[i, j]`` of ``layer``."""
+    layer: str
+    i: int
+    j: int
+    value: float
+
+
 class Engine:
     """Trains one experiment; keeps the model, the epoch count and the history between runs."""
 
@@ -108,7 +127,9 @@ class Engine:
         self.device = ""
         self.epoch = 0  # whole epochs done
         self.batch = 0  # batches done in the epoch under way
-        self.history: dict[str, list[float]] = {}
+        # Per-epoch figures, 8 bytes each (a list of floats takes 32: 128 MB for a million epochs).
+        self.history: dict[str, array] = {}
+        self.weight_history = WeightHistory()  # each layer's weights by epoch, bounded
         self.jit = True
         # Train in plain graphs at once and swap in the XLA loops, compiled in another thread, between
         # chunks: a new model moves in a fraction of the XLA compile time (the UI's choice).
@@ -121,16 +142,17 @@ class Engine:
         self._stop = False
         self._paused = False
         self._steps: list[str] = []  # queued "epoch"/"batch" requests while paused
-        self._edits: list[Experiment] = []  # queued live edits, applied between chunks
+        self._edits: list[Experiment | KernelEdit] = []  # queued live edits, applied between chunks
         self._running = False
         self._target = 0  # the epoch the run (or step) under way stops at
         self._epoch_seconds = 0.0  # the last chunk's time per epoch
         self._last_epochs = 1
         self._last_batches = 1
-        self._last_weights = 0.0
-        self._last_boundary = 0.0
-        self._last_predictions = 0.0
+        self._last_snapshot = 0.0
+        self._snapshot_interval = SNAPSHOT_INTERVAL
         self._batches_compiled = False
+        self._quick_graphs = False  # training in plain graphs while the XLA loops compile
+        self._xla_due = False  # compile them after the next chunk
         self._seconds = 0.0
 
     # -- controls (any thread) ----------------------------------------------------------------
@@ -179,21 +201,49 @@ class Engine:
         if not self.offer(experiment):
             self._apply(experiment)
 
-    def offer(self, experiment: Experiment) -> bool:
-        """Queue a live edit into the live run and return True; False (and nothing done) if no run
-        is live, so that a caller outside the engine thread never touches Keras itself."""
+    def offer(self, experiment: Experiment | KernelEdit) -> bool:
+        """Queue a live edit (an edited experiment, or a weight set by hand) into the live run and
+        return True; False (and nothing done) if no run is live, so that a caller outside the engine
+        thread never touches Keras itself."""
         with self._cond:
             if self._running:
                 self._edits.append(experiment)
                 self._cond.notify_all()
             return self._running
 
-    def _apply(self, experiment: Experiment) -> None:
+    def set_kernel(self, layer: str, i: int, j: int, value: float) -> None:
+        """Set one weight, ``kernel[i, j]`` of ``layer``: queued to a live run, which applies it between
+        chunks as it does a live edit, else set here at once (engine thread; a problem is reported as a
+        ``Failed`` event, as a run's are)."""
+        edit = KernelEdit(layer, i, j, value)
+        if not self.offer(edit):
+            self._guarded(self._apply, edit)
+
+    def _set_kernel(self, edit: KernelEdit) -> None:
+        """Assign the weight exactly (float32), then send a snapshot so every view shows it, and a
+        marker for the curves."""
+        names = [layer.name for layer in self.model.layers if hasattr(layer, "kernel")] if self._built else []
+        if edit.layer not in names:
+            raise PlaygroundError(f"The model has no layer {edit.layer!r} to set a weight of.")
+        kernel = self.model.get_layer(edit.layer).kernel
+        values = kernel.numpy()
+        if not (0 <= edit.i < values.shape[0] and 0 <= edit.j < values.shape[1]):
+            raise PlaygroundError(f"{edit.layer}'s kernel has no weight [{edit.i}, {edit.j}]; "
+                                  f"its shape is {values.shape[0]} x {values.shape[1]}.")
+        old = float(values[edit.i, edit.j])
+        values[edit.i, edit.j] = edit.value
+        kernel.assign(values)
+        self.listener(ev.Edited(self.epoch, f"{edit.layer}[{edit.i}, {edit.j}] {old:+.4g} → {edit.value:+.4g}"))
+        self._emit_snapshot(force=True)
+
+    def _apply(self, experiment: Experiment | KernelEdit) -> None:
         """A constant learning rate is assigned to the optimizer's variable (the loops read it, so
         nothing retraces); any other live field is built into a new Keras model that takes the old
         one's weights and, for the same optimizer class, its optimizer's state."""
         from playground.core.edits import classify
 
+        if isinstance(experiment, KernelEdit):
+            return self._set_kernel(experiment)
         edit = classify(self.experiment, experiment)
         if edit.kind == "rebuild":
             raise PlaygroundError(f"This change needs a new model ({edit.changes[0].label()}); "
@@ -221,6 +271,7 @@ class Engine:
         self._built = False
         self.epoch = self.batch = 0
         self.history = {}
+        self.weight_history.clear()
 
     # -- preparation (engine thread) ----------------------------------------------------------
     def prepare(self) -> None:
@@ -250,7 +301,9 @@ class Engine:
         self.parameters = params
         self._build(None)
         self._built = True
-        self._emit_snapshot(force=True)
+        self._record_weights(np.array([self.epoch]), None)
+        with _plain_graph_options(self._quick_graphs):
+            self._emit_snapshot(force=True)
 
     def _build(self, source) -> None:
         """Build the model for :attr:`experiment` and compile its loops; with ``source`` (the model
@@ -277,12 +330,15 @@ class Engine:
             self._yt = tf.constant(y_test)
             self._y_test_np = ds.y_test
             if ds.is_2d:
-                span = np.linspace
                 x0, x1, y0, y1 = ds.extent
-                self._grid_xs = span(x0, x1, GRID, dtype=np.float32)
-                self._grid_ys = span(y0, y1, GRID, dtype=np.float32)
-                gx, gy = np.meshgrid(self._grid_xs, self._grid_ys)
-                self._grid = tf.constant(np.stack([gx.ravel(), gy.ravel()], axis=1))
+
+                def plane_grid(n):
+                    xs, ys = np.linspace(x0, x1, n, dtype=np.float32), np.linspace(y0, y1, n, dtype=np.float32)
+                    gx, gy = np.meshgrid(xs, ys)
+                    return xs, ys, tf.constant(np.stack([gx.ravel(), gy.ravel()], axis=1))
+
+                self._grid_xs, self._grid_ys, self._grid = plane_grid(GRID)
+                self._neuron_xs, self._neuron_ys, self._neuron_grid = plane_grid(NEURON_GRID)
             # Build the optimizer and metric variables now: variables can't be created in the loop.
             self.model.optimizer.build(self.model.trainable_variables)
             if source is not None and type(source.optimizer) is type(self.model.optimizer):
@@ -302,10 +358,12 @@ class Engine:
         self.batches_per_epoch = self._full + (1 if self._rem else 0)
         self._builds += 1
         quick = self.quick_start and self.jit
+        self._quick_graphs = quick
         self._make_functions(jit=self.jit and not quick)
-        self._compile()
-        if quick:
-            self._compile_xla_in_background()
+        with _plain_graph_options(quick):
+            self._compile()
+        # The XLA compile starts after the first chunk: tracing holds the GIL, and would slow it.
+        self._xla_due = quick
 
     def _compile_xla_in_background(self) -> None:
         """Compile XLA versions of the loops just traced, for :meth:`_swap_in_xla`; if XLA cannot
@@ -313,19 +371,20 @@ class Engine:
         import tensorflow as tf
 
         build, (train_epochs, train_batches, grid_output) = self._builds, self._loop_sources
-        loops = {"_train_epochs": tf.function(train_epochs, jit_compile=True, reduce_retracing=True),
-                 "_train_batches": tf.function(train_batches, jit_compile=True, reduce_retracing=True)}
+        loops = {"_train_epochs": _function(train_epochs, True), "_train_batches": _function(train_batches, True)}
         if grid_output is not None:
-            loops["_grid_output"] = tf.function(grid_output, jit_compile=True)
+            loops["_grid_output"] = _function(grid_output, True)
         batches = self._batches_compiled
 
         def compile_loops():
             try:
                 with tf.device(self._tf_device):
                     zero = tf.constant(0, tf.int32)
-                    loops["_train_epochs"](tf.constant(0, tf.int64), zero)
+                    loops["_train_epochs"](tf.constant(0, tf.int64), zero, tf.constant(1, tf.int64))
                     if batches:
                         loops["_train_batches"](zero, zero)
+                    if "_grid_output" in loops:  # reads the weights only: a race with training is harmless
+                        loops["_grid_output"]()
             except Exception:  # noqa: BLE001 - no XLA here: the graphs are as right, only slower
                 return
             self._xla_loops = (build, loops)
@@ -339,6 +398,7 @@ class Engine:
         if ready is not None and ready[0] == self._builds:
             for name, fn in ready[1].items():
                 setattr(self, name, fn)
+            self._quick_graphs = False
 
     def _make_functions(self, jit: bool) -> None:
         import tensorflow as tf
@@ -391,56 +451,86 @@ class Engine:
             test_loss, test_metric = test_metrics()
             return tf.stack([logs["loss"], logs[self._metric_name], test_loss, test_metric])
 
-        # Loops are written as `while` on a counter: `for ... in tf.range(count)` makes XLA treat
-        # `count` as a compile-time constant and recompile for every new value.
-        def train_epochs(epoch0, count):
-            # A fixed-size output buffer keeps shapes static, so XLA compiles this once for any count.
-            out = tf.zeros([MAX_CHUNK_EPOCHS, 4])
-            i = tf.constant(0)
-            while i < count:
-                tf.autograph.experimental.set_loop_options(parallel_iterations=1)
+        # The loops are built with tf.while_loop directly and traced without autograph: converting
+        # them (and Keras' train_step under them) costs a new model ~0.2 s of its first epoch. Counters
+        # are loop variables, not Python ranges: XLA then compiles once for any count.
+        weights = self._tracked_weights()
+        rows = self._snapshot_rows = max(1, min(MAX_SNAPSHOTS_PER_CHUNK, SNAPSHOT_BUDGET // self._tracked_size))
+
+        def train_epochs(epoch0, count, stride):
+            # Besides each epoch's figures, the weights after every epoch that is a multiple of
+            # ``stride`` (for the weight history by epoch): row j holds the j-th such epoch's; the
+            # other epochs write a row that the next one overwrites (branch-free, cheap under XLA).
+            def epoch(i, j, out, snaps):
                 for m in model.metrics:
                     m.reset_state()
                 perm = perm_for(epoch0 + tf.cast(i, tf.int64))
-                b = tf.constant(0)
-                while b < full:
-                    tf.autograph.experimental.set_loop_options(parallel_iterations=1)
+
+                def batch(b):
                     step(perm, b * bs, bs)
-                    b += 1
+                    return (b + 1,)
+
+                tf.while_loop(lambda b: b < full, batch, (tf.constant(0),), parallel_iterations=1)
                 if rem:
                     step(perm, full * bs, rem)
+                # Fixed-size output buffers keep shapes static, so XLA compiles this once for any count.
                 out = tf.tensor_scatter_nd_update(out, [[i]], [epoch_figures()])
-                i += 1
-            return out
+                flat = tf.concat([tf.reshape(w, [-1]) for w in weights], 0)
+                snaps = tf.tensor_scatter_nd_update(snaps, [[tf.minimum(j, rows)]], [flat])
+                done = epoch0 + tf.cast(i + 1, tf.int64)
+                return i + 1, j + tf.cast(tf.equal(done % stride, 0), tf.int32), out, snaps
+
+            start = (tf.constant(0), tf.constant(0), tf.zeros([MAX_CHUNK_EPOCHS, 4]),
+                     tf.zeros([rows + 1, self._tracked_size]))
+            _, _, out, snaps = tf.while_loop(lambda i, j, out, snaps: i < count, epoch, start,
+                                             parallel_iterations=1)
+            return out, snaps
 
         def shuffle(epoch):
             self._perm.assign(perm_for(epoch))
 
         def train_batches(b0, count):
-            perm = self._perm  # this epoch's order, set once by shuffle() at its first batch
-            loss = tf.constant(0.0)
-            b = b0
-            while b < b0 + count:
-                tf.autograph.experimental.set_loop_options(parallel_iterations=1)
+            perm = self._perm.read_value()  # this epoch's order, set once by shuffle() at its first batch
+
+            def batch(b, loss):
                 if rem:
-                    loss = tf.cond(b < full, lambda: step(perm, b * bs, bs),
-                                   lambda: step(perm, full * bs, rem))
+                    loss = tf.cond(b < full, lambda: step(perm, b * bs, bs), lambda: step(perm, full * bs, rem))
                 else:
                     loss = step(perm, b * bs, bs)
-                b += 1
-            return loss
+                return b + 1, loss
+
+            return tf.while_loop(lambda b, loss: b < b0 + count, batch, (b0, tf.constant(0.0)),
+                                 parallel_iterations=1)[1]
+
+        # What TensorFlow Playground draws in its nodes, from a functional model sharing the weights:
+        # the features the first Dense layer takes, then each hidden Dense layer's activations.
+        import keras
+
+        dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+        inner = keras.Model(model.input, [dense[0].input] + [layer.output for layer in dense[:-1]])
+        activity_sample = self._x[:ACTIVITY_SAMPLE]
+
+        def neurons(x):
+            out = inner(x, training=False)
+            return list(out) if isinstance(out, (list, tuple)) else [out]  # Keras unwraps a single output
+
+        def silent_units():
+            """Per hidden layer, which units output 0 for every sample (a dead ReLU's sign)."""
+            return tuple(tf.reduce_all(tf.equal(out, 0.0), axis=0) for out in neurons(activity_sample)[1:])
 
         def grid_output():
-            return model(self._grid, training=False)
+            maps = neurons(self._neuron_grid)
+            return model(self._grid, training=False), tuple(m[:, :ev.MAX_DRAWN] for m in maps)
 
         self._loop_sources = (train_epochs, train_batches, grid_output if self.dataset.is_2d else None)
         self._metric_name = "mae" if self.dataset.task == "regression" else "accuracy"
-        self._train_epochs = tf.function(train_epochs, jit_compile=jit, reduce_retracing=True)
-        self._train_batches = tf.function(train_batches, jit_compile=jit, reduce_retracing=True)
-        self._shuffle = tf.function(shuffle)
-        self._epoch_figures = tf.function(epoch_figures)
-        self._grid_output = tf.function(grid_output, jit_compile=jit) if self.dataset.is_2d else None
-        self._predict_test = tf.function(lambda: model(self._x_pred, training=False))
+        self._train_epochs = _function(train_epochs, jit)
+        self._train_batches = _function(train_batches, jit)
+        self._shuffle = _function(shuffle, False)
+        self._epoch_figures = _function(epoch_figures, False)
+        self._grid_output = _function(grid_output, jit) if self.dataset.is_2d else None
+        self._predict_test = _function(lambda: model(self._x_pred, training=False), False)
+        self._silent_units = _function(silent_units, False)
 
     def _compile(self) -> None:
         """Trace and compile the loops now (zero iterations), so a run's first chunk trains at speed."""
@@ -448,7 +538,7 @@ class Engine:
 
         with tf.device(self._tf_device):
             zero, epoch = tf.constant(0, tf.int32), tf.constant(self.epoch, tf.int64)
-            self._call("_train_epochs", epoch, zero)
+            self._call("_train_epochs", epoch, zero, tf.constant(1, tf.int64))
             if self._epoch_seconds_guess() > TARGET_EVENT_INTERVAL:
                 self._call("_train_batches", zero, zero)
                 self._batches_compiled = True
@@ -503,6 +593,7 @@ class Engine:
                 while self._paused and not self._stop and not self._steps and not self._edits:
                     if not paused_reported:
                         self._seconds = time.perf_counter() - t0
+                        self._settle()
                         self.listener(ev.Paused(self.epoch))
                         paused_reported = True
                     self._cond.wait()
@@ -526,7 +617,7 @@ class Engine:
                 break
             if self._do_chunk(*self._chunk_size(self._target)) == "diverged":
                 return "diverged"
-        self._emit_snapshot(force=True)
+        self._settle()
         self.listener(ev.Finished(self.epoch, reason, time.perf_counter() - t0))
         return reason
 
@@ -536,7 +627,7 @@ class Engine:
         t0 = time.perf_counter()
         if self._do_chunk(1 if kind == "epoch" else 0, 1 if kind == "batch" else 0) == "diverged":
             return "diverged"
-        self._emit_snapshot(force=True)
+        self._settle()
         self.listener(ev.Finished(self.epoch, "step", time.perf_counter() - t0))
         return "step"
 
@@ -554,8 +645,13 @@ class Engine:
             return 0, self._batch_chunk(self.batches_per_epoch)
         # Small chunks overstate the time per epoch (a fixed cost per call): grow at most 4x a chunk.
         epochs = max(1, min(int(TARGET_EVENT_INTERVAL / self._epoch_seconds), 4 * self._last_epochs))
-        self._last_epochs = min(epochs, target - self.epoch, MAX_CHUNK_EPOCHS)
+        self._last_epochs = min(epochs, target - self.epoch, MAX_CHUNK_EPOCHS, self._epochs_to_fill_snapshots())
         return self._last_epochs, 0
+
+    def _epochs_to_fill_snapshots(self) -> int:
+        """The most epochs a chunk may run before its weight-history rows are full."""
+        stride = self.weight_history.stride
+        return (self.epoch // stride + self._snapshot_rows) * stride - self.epoch
 
     def _batch_chunk(self, left: int) -> int:
         """Batches for the next chunk: aim at the interval, growing at most 4x (fixed costs per call
@@ -569,9 +665,17 @@ class Engine:
 
     def _do_chunk(self, epochs: int, batches: int) -> str:
         """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
+        self._swap_in_xla()
+        with _plain_graph_options(self._quick_graphs):
+            result = self._chunk(epochs, batches)
+        if self._xla_due:
+            self._xla_due = False
+            self._compile_xla_in_background()
+        return result
+
+    def _chunk(self, epochs: int, batches: int) -> str:
         import tensorflow as tf
 
-        self._swap_in_xla()
         if epochs and self.batch:  # an epoch step in mid-epoch finishes the epoch under way
             epochs, batches = 0, self.batches_per_epoch - self.batch
         snapshot = [v.numpy() for v in self._state_variables()]
@@ -580,8 +684,10 @@ class Engine:
         try:
             with tf.device(self._tf_device):
                 if epochs:
-                    figures = self._call("_train_epochs", tf.constant(self.epoch, tf.int64),
-                                         tf.constant(epochs, tf.int32)).numpy()[:epochs]
+                    stride = self.weight_history.stride
+                    figures, snaps = self._call("_train_epochs", tf.constant(self.epoch, tf.int64),
+                                                tf.constant(epochs, tf.int32), tf.constant(stride, tf.int64))
+                    figures = figures.numpy()[:epochs]
                 else:
                     if self.batch == 0:
                         self.model.reset_metrics()
@@ -609,6 +715,7 @@ class Engine:
                                                   "were restored. Try a lower learning rate."))
             return "diverged"
         if epochs:
+            self._record_weights(np.arange(first, first + epochs), snaps)
             self.epoch += epochs
             per_epoch = elapsed / epochs
             samples = self._n * epochs
@@ -619,6 +726,7 @@ class Engine:
             if self.batch >= self.batches_per_epoch:
                 self.epoch += 1
                 self.batch = 0
+                self._record_weights(np.array([self.epoch]), None)
         self._epoch_seconds = per_epoch
         self._seconds += elapsed
         if figures is not None:
@@ -629,6 +737,50 @@ class Engine:
                                   1 / per_epoch if per_epoch else 0.0, min(1.0, done)))
         self._emit_snapshot()
         return "ok"
+
+    def _tracked_weights(self) -> list:
+        """The variables the weight history follows: each Dense layer's kernel, then its bias."""
+        out = []
+        for layer in self.model.layers:
+            if hasattr(layer, "kernel"):
+                out += [layer.kernel] + ([layer.bias] if layer.bias is not None else [])
+        return out
+
+    @property
+    def _tracked_size(self) -> int:
+        return sum(int(np.prod(w.shape)) for w in self._tracked_weights())
+
+    def _record_weights(self, epochs: np.ndarray, snaps, last_of_run: bool = False) -> None:
+        """Add the epochs among ``epochs`` that the weight history wants; their weights are the rows of
+        ``snaps`` (one per epoch that is a multiple of the stride, from the compiled loop), or the
+        model's own (``snaps`` None: one epoch, just done)."""
+        wanted = np.array([e for e in epochs if self.weight_history.wanted(int(e), last_of_run)], dtype=np.int64)
+        if not len(wanted):
+            return
+        if snaps is None:
+            rows = np.concatenate([w.numpy().ravel() for w in self._tracked_weights()])[None, :]
+        else:
+            recorded = epochs[epochs % self.weight_history.stride == 0]  # row j: the j-th of these
+            rows = snaps.numpy()[:len(recorded)][np.isin(recorded, wanted)]
+        layers = self._summaries(rows)
+        self.weight_history.add(wanted, layers)
+        self.listener(ev.WeightHistory(int(wanted[-1]), wanted, layers, whole=False))
+
+    def _summaries(self, rows: np.ndarray) -> tuple[LayerHistory, ...]:
+        """Each Dense layer's kernel and bias summaries from flat weight ``rows`` (k x tracked size)."""
+        out, at = [], 0
+        for layer in self.model.layers:
+            if not hasattr(layer, "kernel"):
+                continue
+            size = int(np.prod(layer.kernel.shape))
+            kernel = summarise(rows[:, at:at + size])
+            at += size
+            bias = None
+            if layer.bias is not None:
+                bias = summarise(rows[:, at:at + int(layer.bias.shape[0])])
+                at += int(layer.bias.shape[0])
+            out.append(LayerHistory(layer.name, kernel, bias))
+        return tuple(out)
 
     def _call(self, name: str, *args):
         """Call a compiled loop; if XLA can't compile it here, fall back to plain graphs once."""
@@ -649,20 +801,29 @@ class Engine:
         keys = ("loss", name, "test_loss", f"test_{name}")
         values = {k: figures[:, i].astype(np.float64) for i, k in enumerate(keys)}
         for k, v in values.items():
-            self.history.setdefault(k, []).extend(v.tolist())
+            self.history.setdefault(k, array("d")).frombytes(v.tobytes())
         self.listener(ev.Metrics(self.epoch, first, values))
 
+    def _settle(self) -> None:
+        """Where a run or step ends or pauses, every view shows its epoch, the weight history too."""
+        if self.batch == 0:
+            self._record_weights(np.array([self.epoch]), None, last_of_run=True)
+        self._emit_snapshot(force=True)
+
     def _emit_snapshot(self, force: bool = False) -> None:
-        now = time.perf_counter()
-        if force or now - self._last_weights >= WEIGHTS_INTERVAL:
-            self._last_weights = now
-            self.listener(ev.Weights(self.epoch, self.layer_weights()))
-        if not self.dataset.is_2d and (force or now - self._last_predictions >= PREDICTIONS_INTERVAL):
-            self._last_predictions = now
-            self.listener(self.predictions())
-        if self._grid_output is not None and (force or now - self._last_boundary >= BOUNDARY_INTERVAL):
-            self._last_boundary = now
+        """The model as it is now for every view at once: weights, and the boundary (2-D sets) or the
+        test predictions (others), all of this epoch."""
+        start = time.perf_counter()
+        if not force and start - self._last_snapshot < self._snapshot_interval:
+            return
+        self.listener(ev.Weights(self.epoch, self.layer_weights()))
+        if self._grid_output is not None:
             self.listener(self.boundary())
+        elif not self.dataset.is_2d:
+            self.listener(self.predictions())
+        self._last_snapshot = time.perf_counter()
+        cost = self._last_snapshot - start
+        self._snapshot_interval = min(max(SNAPSHOT_INTERVAL, 10 * cost), MAX_SNAPSHOT_INTERVAL)
 
     def take_weights(self, source) -> list[str]:
         """Copy the weights of every layer of the Keras model ``source`` whose name and weight shapes
@@ -686,6 +847,9 @@ class Engine:
         if self.history:
             values = {k: np.asarray(v) for k, v in self.history.items()}
             self.listener(ev.Metrics(self.epoch, 1, values))
+        h = self.weight_history
+        if len(h):
+            self.listener(ev.WeightHistory(int(h.epochs[-1]), h.epochs.copy(), h.layers, whole=True))
         if self._built:
             self._emit_snapshot(force=True)
 
@@ -693,15 +857,16 @@ class Engine:
     def layer_weights(self) -> tuple[ev.LayerWeights, ...]:
         out = []
         cap = ev.MAX_DRAWN
-        for layer in self.model.layers:
-            if not hasattr(layer, "kernel"):
-                continue
+        silent = [s.numpy() for s in self._silent_units()]
+        for index, layer in enumerate(layer for layer in self.model.layers if hasattr(layer, "kernel")):
             kernel = layer.kernel.numpy()
             kc, ke = np.histogram(kernel, bins=BINS)
             bias = layer.bias.numpy() if layer.bias is not None else None
             bc, be = np.histogram(bias, bins=BINS) if bias is not None else (None, None)
+            relu = getattr(layer.activation, "__name__", "") in DYING_ACTIVATIONS
+            dead = float(silent[index].mean()) if relu and index < len(silent) else None
             out.append(ev.LayerWeights(layer.name, kc, ke, bc, be, kernel[:cap, :cap].copy(),
-                                       None if bias is None else bias[:cap].copy(), kernel.shape))
+                                       None if bias is None else bias[:cap].copy(), kernel.shape, dead))
         return tuple(out)
 
     def _probabilities(self, out: np.ndarray) -> np.ndarray:
@@ -721,8 +886,11 @@ class Engine:
         return out
 
     def boundary(self) -> ev.Boundary:
-        out = self._probabilities(self._grid_output().numpy())
-        return ev.Boundary(self.epoch, self._grid_xs, self._grid_ys, out.reshape(GRID, GRID, -1))
+        output, maps = self._grid_output()
+        out = self._probabilities(output.numpy())
+        m = NEURON_GRID
+        return ev.Boundary(self.epoch, self._grid_xs, self._grid_ys, out.reshape(GRID, GRID, -1),
+                           self._neuron_xs, self._neuron_ys, tuple(a.numpy().reshape(m, m, -1) for a in maps))
 
     def predictions(self) -> ev.Predictions:
         out = self._probabilities(self._predict_test().numpy())
@@ -772,8 +940,45 @@ class Engine:
         for mine, value in zip(ours, theirs):
             mine.assign(value)
         self.epoch, self.batch = epochs, 0
-        self.history = {k: list(v) for k, v in history.items()}
+        self.history = {k: array("d", v) for k, v in history.items()}
+        self.weight_history.clear()  # the weights before this epoch are not in the file
+        self._record_weights(np.array([epochs]), None)
         self._emit_snapshot(force=True)
+
+
+@contextlib.contextmanager
+def _plain_graph_options(quick: bool):
+    """In this thread, run graph functions without Grappler while ``quick`` (a new model training in
+    plain graphs as its XLA loops compile). Grappler's rewrites cost a new model's first call ~0.06 s
+    of CPU, a fifth of the 0.3 s an edit may take to show its first epoch, and on Playground-sized
+    networks the rewritten graphs ran no faster (measured); XLA-compiled functions skip it anyway.
+    Uses TensorFlow's per-thread call options; where they are missing, nothing changes."""
+    saved = None
+    if quick:
+        try:
+            from tensorflow.core.protobuf import config_pb2
+            from tensorflow.python.eager import context
+
+            ctx = context.context()
+            saved = ctx.function_call_options
+            config = config_pb2.ConfigProto.FromString(saved.config_proto_serialized)
+            config.graph_options.rewrite_options.disable_meta_optimizer = True
+            ctx.function_call_options = context.FunctionCallOptions(saved.executor_type, config)
+        except Exception:  # noqa: BLE001 - a TensorFlow without them: Grappler runs, only slower to start
+            saved = None
+    try:
+        yield
+    finally:
+        if saved is not None:
+            ctx.function_call_options = saved
+
+
+def _function(fn, jit: bool):
+    """``fn`` as a TensorFlow graph function, traced without autograph (the engine's loops are
+    written with ``tf.while_loop``; Keras' own code has no tensor-dependent Python control flow)."""
+    import tensorflow as tf
+
+    return tf.function(fn, jit_compile=jit, reduce_retracing=True, autograph=False)
 
 
 def _copy_optimizer_state(source, target) -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from playground.core.history import LayerHistory
+
 
 @dataclass(frozen=True)
 class Event:
@@ -52,6 +54,7 @@ class LayerWeights:
     kernel: np.ndarray  # the kernel, capped at MAX_DRAWN inputs x MAX_DRAWN units
     bias: np.ndarray | None  # capped at MAX_DRAWN units
     shape: tuple[int, int]  # the full kernel's shape
+    dead: float | None = None  # hidden ReLU layers: the fraction of units that output 0 on every training sample
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,28 @@ class Weights(Event):
 
 
 @dataclass(frozen=True)
+class WeightHistory(Event):
+    """Each Dense layer's kernel and bias summarised at ``epochs`` (ascending): the epochs a chunk
+    recorded, or with ``whole`` the model's whole history (a kept model taken back), which replaces
+    what a view holds. See :mod:`playground.core.history`."""
+    epochs: np.ndarray
+    layers: tuple[LayerHistory, ...]
+    whole: bool = False
+
+
+@dataclass(frozen=True)
 class Boundary(Event):
     """The model's output on a grid over a 2-D data set's plane (computed in the training thread)."""
     xs: np.ndarray  # grid x1 coordinates, shape (n,)
     ys: np.ndarray  # grid x2 coordinates, shape (n,)
     output: np.ndarray  # shape (n, n, units): row i is ys[i], column j is xs[j]; probabilities for classifiers
+    # TensorFlow Playground's neuron maps, on a coarser m x m grid over the same plane (row i is
+    # neuron_ys[i], column j is neuron_xs[j]): neurons[0] is the features the first Dense layer takes
+    # (after crosses and normalization), neurons[k] hidden layer k's activations; each (m, m, units),
+    # units capped at MAX_DRAWN.
+    neuron_xs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    neuron_ys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    neurons: tuple[np.ndarray, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def _writing(path: Path) -> Iterator[None]:
     except (PlaygroundError, OSError):
         raise
     except Exception as exc:  # noqa: BLE001 - a failed export must reach the user as a sentence
-        raise PlaygroundError(f"Cannot write {path}: {type(exc).__name__}: {exc}.") from None
+        raise PlaygroundError(f"Cannot write {path}: {_detail(exc)}.") from None
 
 
 def save_weights(model: "keras.Model", path: str | Path, exp: Experiment, ds: "Dataset") -> None:
@@ -207,20 +207,91 @@ def save_history(history: dict[str, list[float]], path: str | Path) -> None:
 
 # -- reading ----------------------------------------------------------------------------------
 
+def _detail(exc: Exception) -> str:
+    """``Type: first line`` of a library's error: Keras' can run to pages (the whole config)."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0].rstrip(".") if lines else ""
+    return f"{type(exc).__name__}: {first if len(first) <= _DETAIL else first[:_DETAIL] + '…'}"
+
+
+_DETAIL = 200  # characters of a library's message quoted in a sentence
+
+
 def _open_error(path: Path, what: str, exc: Exception) -> PlaygroundError:
-    return PlaygroundError(f"{path} is not a readable {what} ({type(exc).__name__}: {exc}).")
+    return PlaygroundError(f"{path} is not a readable {what} ({_detail(exc)}).")
+
+
+MAX_ARCHIVE_BYTES = 4 * 2**30
+"""What a ``.keras`` archive may unpack to: the largest model Playground builds (spec.MAX_HIDDEN_WEIGHTS)
+with Adam's two copies is 1.2 GB. Keras unpacks it into memory and a temporary folder."""
+MAX_CONFIG_BYTES = 16 * 2**20  # config.json and metadata.json: a model's is a few KB
+MAX_DECLARED_WEIGHTS = 10**9
+"""Weights the Dense layers of a config may declare (4 GB): Keras allocates them before any check."""
+
+
+def _declared_dense_weights(config) -> tuple[int, int]:
+    """(the largest width, the weights between consecutive widths) of the inputs and Dense layers a
+    model config declares, in order: what building it would allocate, without building it."""
+    widths: list[int] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            inner = node.get("config")
+            if isinstance(inner, dict) and node.get("class_name") in ("Dense", "InputLayer"):
+                size = inner.get("units") if node["class_name"] == "Dense" else (inner.get("batch_shape") or [0])[-1]
+                if isinstance(size, int) and not isinstance(size, bool):
+                    widths.append(size)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(config)
+    return max(widths, default=0), sum(a * b for a, b in zip(widths, widths[1:]))
+
+
+def check_keras_archive(path: Path) -> None:
+    """Refuse a ``.keras`` archive that could do harm before Keras opens it: entries named outside the
+    archive's folder (``../``, absolute), more unpacked bytes than a model needs (a zip bomb), and a
+    config declaring absurd layer sizes, which Keras would try to allocate."""
+    if not zipfile.is_zipfile(path):
+        raise PlaygroundError(f"{path} is not a Keras model file (a .keras file is a zip archive).")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            for entry in entries:
+                name = entry.filename.replace("\\", "/")
+                if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+                    raise PlaygroundError(f"{path} is refused: it holds an entry named {entry.filename!r}, "
+                                          "outside the archive's own folder.")
+            total = sum(e.file_size for e in entries)
+            if total > MAX_ARCHIVE_BYTES:
+                raise PlaygroundError(f"{path} is refused: it would unpack to {total / 2**30:,.1f} GiB, more "
+                                      f"than any model Playground makes ({MAX_ARCHIVE_BYTES / 2**30:g} GiB).")
+            for name in ("config.json", "metadata.json"):
+                size = next((e.file_size for e in entries if e.filename == name), 0)
+                if size > MAX_CONFIG_BYTES:
+                    raise PlaygroundError(f"{path} is refused: its {name} is {size / 2**20:,.0f} MiB, more than "
+                                          f"a model's description needs ({MAX_CONFIG_BYTES / 2**20:g} MiB).")
+            config = json.loads(archive.read("config.json")) if "config.json" in archive.namelist() else None
+    except (zipfile.BadZipFile, OSError, ValueError, RecursionError) as exc:  # a broken archive or config
+        raise _open_error(path, "Keras model", exc) from None
+    widest, weights = _declared_dense_weights(config)
+    if weights > MAX_DECLARED_WEIGHTS or widest > MAX_DECLARED_WEIGHTS:
+        raise PlaygroundError(f"{path} is refused: its layers declare {max(weights, widest):,} weights, more "
+                              f"than {MAX_DECLARED_WEIGHTS:,}; building it would exhaust the memory.")
 
 
 def load_model(path: str | Path) -> "keras.Model":
-    """A ``.keras`` file, loaded safely (no code from the file runs)."""
+    """A ``.keras`` file, loaded safely (no code from the file runs; :func:`check_keras_archive` first)."""
     import keras
 
     path = Path(path)
     if not path.exists():
         raise PlaygroundError(f"There is no model file {path}.")
     _require_suffix(path, ".keras", "A Keras model file")
-    if not zipfile.is_zipfile(path):
-        raise PlaygroundError(f"{path} is not a Keras model file (a .keras file is a zip archive).")
+    check_keras_archive(path)
     try:
         return keras.models.load_model(path, safe_mode=True, compile=False)
     except ValueError as exc:

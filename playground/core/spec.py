@@ -176,6 +176,9 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+_SHOWN = 60  # characters of a wrong value quoted in a message
+
+
 def _sentence(err: dict[str, Any]) -> str:
     path = ".".join(str(p) for p in err["loc"]) or "(document)"
     msg = err["msg"]
@@ -184,7 +187,8 @@ def _sentence(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
         return f"{path}: this field is not part of an experiment (misspelled?)."
     got = err.get("input")
-    tail = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+    shown = repr(got) if len(repr(got)) <= _SHOWN else f"{repr(got)[:_SHOWN]}…"  # a 10**400 or a 1 MB string
+    tail = "" if isinstance(got, (dict, list)) or got is None else f" (got {shown})"
     return f"{path}: {msg[0].lower() + msg[1:]}{tail}."
 
 
@@ -203,11 +207,13 @@ def from_dict(doc: Any) -> Experiment:
 
 
 def from_json(text: str, source: str = "The experiment") -> Experiment:
-    try:
-        doc = json.loads(text)
+    try:  # a byte-order mark (Windows Notepad writes one) is not part of the document
+        doc = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise PlaygroundError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                               f"column {exc.colno}.") from None
+    except RecursionError:  # json's decoder recurses once per nested bracket
+        raise PlaygroundError(f"{source} holds JSON nested too deeply to be an experiment.") from None
     return from_dict(doc)
 
 
@@ -237,6 +243,10 @@ class Problem:
 
 
 _PROBABILITY_OUT = {"sigmoid", "hard_sigmoid", "linear"}
+MAX_HIDDEN_WEIGHTS = 100_000_000
+"""Weights between hidden layers a model may have: 400 MB, and Adam keeps two more copies. Each
+layer's units are bounded, but 64 layers of 8192 would ask for 4.3 billion and exhaust the memory
+before a sentence could be said."""
 
 
 def _unreachable_targets(act_id: str, targets: np.ndarray) -> Problem | None:
@@ -257,6 +267,12 @@ def problems(exp: Experiment, task: str, output_units: int, targets: np.ndarray 
     ``targets`` (the training targets) lets a regression output be checked against their range.
     """
     out: list[Problem] = []
+    units = [layer.units for layer in exp.model.layers]
+    hidden_weights = sum(a * b for a, b in zip(units, units[1:]))
+    if hidden_weights > MAX_HIDDEN_WEIGHTS:
+        out.append(Problem("model.layers", f"The hidden layers have {hidden_weights:,} weights between them, "
+                           f"more than the {MAX_HIDDEN_WEIGHTS:,} a model may have.",
+                           "Use fewer or smaller layers."))
     act = exp.output_activation_for(task)
     loss_id = exp.loss_for(task)
     loss = catalog.LOSSES[loss_id]

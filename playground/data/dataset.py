@@ -23,6 +23,14 @@ _CROSSES: dict[str, Callable] = {
 }
 FEATURES = tuple(_CROSSES)
 """TensorFlow Playground's feature crosses of a 2-D point, in display order."""
+_LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
+           "sin_x1": "sin(x₁)", "sin_x2": "sin(x₂)"}
+
+
+def feature_label(name: str) -> str:
+    """How a feature is written for a reader, everywhere it is shown: x₁² for the cross ``x1^2``;
+    any other feature (a CSV column) by its own name."""
+    return _LABELS.get(name, name)
 
 
 def check_number(name: str, value: object, low: float, high: float, *, whole: bool = False) -> None:
@@ -166,11 +174,20 @@ def labels_for(task: str, y: np.ndarray) -> np.ndarray:
     return np.asarray(y, dtype=np.int32 if task == "multiclass" else np.float32)
 
 
-def plane_extent(points: np.ndarray, margin: float = 0.05) -> tuple[float, float, float, float]:
-    """The points' bounding box widened by ``margin`` of its size on every side."""
+def plane_extent(points: np.ndarray, margin: float = 0.05,
+                 within: tuple[float, float, float, float] | None = None) -> tuple[float, float, float, float]:
+    """The points' bounding box widened by ``margin`` of its size on every side, so that a boundary
+    drawn over it lies under every point; with ``within`` (a set's usual plane), that plane, widened
+    only on a side where points (noise) fall outside it."""
     lo, hi = points.min(axis=0).astype(float), points.max(axis=0).astype(float)
     pad = np.where(hi > lo, (hi - lo) * margin, 1.0)
-    return (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+    x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
+    if within is not None:
+        x0 = x0 if lo[0] < within[0] else within[0]
+        x1 = x1 if hi[0] > within[1] else within[1]
+        y0 = y0 if lo[1] < within[2] else within[2]
+        y1 = y1 if hi[1] > within[3] else within[3]
+    return (x0, x1, y0, y1)
 
 
 def split_dataset(

@@ -14,7 +14,8 @@ import numpy as np
 PlaneGenerator = Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.ndarray]]
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)
-"""TF Playground's plotting domain, for classification and regression alike."""
+"""TF Playground's plotting domain, for classification and regression alike (a set's plane grows past
+it where noise carries points out)."""
 
 
 def _halves(n: int) -> tuple[int, int]:

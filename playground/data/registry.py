@@ -1,4 +1,9 @@
-"""The built-in data sets by name, and ``load_dataset``, the one way to load any of them."""
+"""The built-in data sets by name, and ``load_dataset``, the one way to load any of them.
+
+Titles and descriptions are English here (the CLI lists them so), marked with
+``QT_TRANSLATE_NOOP("datasets", …)`` for the interface, which translates them when it shows
+them (``playground.ui.i18n.dataset``).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
+from playground.core.catalog import QT_TRANSLATE_NOOP
 from playground.data import images, planar, tables
 from playground.data.csvio import load_csv
 from playground.data.dataset import (
@@ -14,6 +20,7 @@ from playground.data.dataset import (
     check_number,
     check_seed,
     cross_features,
+    plane_extent,
     split_dataset,
     table_dataset,
 )
@@ -44,38 +51,46 @@ class DatasetInfo:
 
 
 _INFOS = (
-    DatasetInfo("circle", "Circle", "binary", "2d", 500, None,
-                "A blob of one class inside a ring of the other (TensorFlow Playground)."),
-    DatasetInfo("xor", "Exclusive or", "binary", "2d", 500, None,
-                "Four quadrants: the class is positive where x1 and x2 have the same sign."),
-    DatasetInfo("gauss", "Gaussian", "binary", "2d", 500, None,
-                "Two Gaussian clouds, easy to separate with a straight line; noise makes them overlap."),
-    DatasetInfo("spiral", "Spiral", "binary", "2d", 500, None,
-                "Two interleaved spirals, the hardest TensorFlow Playground set."),
-    DatasetInfo("moons", "Two moons", "binary", "2d", 500, None,
-                "Two interleaving half circles (scikit-learn's make_moons).", default_noise=10.0),
-    DatasetInfo("reg-plane", "Plane", "regression", "2d", 1200, None,
-                "Regression: the target rises linearly with x1 + x2."),
-    DatasetInfo("reg-gauss", "Multi Gaussian", "regression", "2d", 1200, None,
-                "Regression: six positive and negative bumps on a flat plane."),
-    DatasetInfo("coffee", "Coffee roasting", "binary", "table", None, 2,
-                "200 coffee roasts by temperature (°C) and duration (minutes), labelled good or bad."),
-    DatasetInfo("iris", "Iris flowers", "multiclass", "table", None, 4,
-                "150 iris flowers, 4 measurements, 3 species (scikit-learn)."),
-    DatasetInfo("wine", "Wine", "multiclass", "table", None, 13,
-                "178 wines, 13 chemical measurements, 3 cultivars (scikit-learn)."),
-    DatasetInfo("breast-cancer", "Breast cancer", "binary", "table", None, 30,
-                "569 tumours, 30 cell measurements: malignant or benign (scikit-learn)."),
-    DatasetInfo("digits", "Digits 8×8", "multiclass", "image", None, 64,
-                "1,797 handwritten digits as 8×8 images with pixel values 0..16 (scikit-learn)."),
-    DatasetInfo("mnist", "MNIST", "multiclass", "image", None, 784,
-                "70,000 handwritten digits as 28×28 grey images (Keras' download)."),
-    DatasetInfo("fashion-mnist", "Fashion-MNIST", "multiclass", "image", None, 784,
-                "70,000 28×28 grey images of 10 kinds of clothing (Keras' download)."),
+    DatasetInfo("circle", QT_TRANSLATE_NOOP("datasets", "Circle"), "binary", "2d", 500, None,
+                QT_TRANSLATE_NOOP("datasets", "A blob of one class inside a ring of the other (TensorFlow "
+                                              "Playground).")),
+    DatasetInfo("xor", QT_TRANSLATE_NOOP("datasets", "Exclusive or"), "binary", "2d", 500, None,
+                QT_TRANSLATE_NOOP("datasets", "Four quadrants: the class is positive where x1 and x2 have the same "
+                                              "sign.")),
+    DatasetInfo("gauss", QT_TRANSLATE_NOOP("datasets", "Gaussian"), "binary", "2d", 500, None,
+                QT_TRANSLATE_NOOP("datasets", "Two Gaussian clouds, easy to separate with a straight line; noise "
+                                              "makes them overlap.")),
+    DatasetInfo("spiral", QT_TRANSLATE_NOOP("datasets", "Spiral"), "binary", "2d", 500, None,
+                QT_TRANSLATE_NOOP("datasets", "Two interleaved spirals, the hardest TensorFlow Playground set.")),
+    DatasetInfo("moons", QT_TRANSLATE_NOOP("datasets", "Two moons"), "binary", "2d", 500, None,
+                QT_TRANSLATE_NOOP("datasets", "Two interleaving half circles (scikit-learn's "
+                                              "make_moons)."), default_noise=10.0),
+    DatasetInfo("reg-plane", QT_TRANSLATE_NOOP("datasets", "Plane"), "regression", "2d", 1200, None,
+                QT_TRANSLATE_NOOP("datasets", "Regression: the target rises linearly with x1 + x2.")),
+    DatasetInfo("reg-gauss", QT_TRANSLATE_NOOP("datasets", "Multi Gaussian"), "regression", "2d", 1200, None,
+                QT_TRANSLATE_NOOP("datasets", "Regression: six positive and negative bumps on a flat plane.")),
+    DatasetInfo("coffee", QT_TRANSLATE_NOOP("datasets", "Coffee roasting"), "binary", "table", None, 2,
+                QT_TRANSLATE_NOOP("datasets", "200 coffee roasts by temperature (°C) and duration (minutes), "
+                                              "labelled good or bad.")),
+    DatasetInfo("iris", QT_TRANSLATE_NOOP("datasets", "Iris flowers"), "multiclass", "table", None, 4,
+                QT_TRANSLATE_NOOP("datasets", "150 iris flowers, 4 measurements, 3 species (scikit-learn).")),
+    DatasetInfo("wine", QT_TRANSLATE_NOOP("datasets", "Wine"), "multiclass", "table", None, 13,
+                QT_TRANSLATE_NOOP("datasets", "178 wines, 13 chemical measurements, 3 cultivars (scikit-learn).")),
+    DatasetInfo("breast-cancer", QT_TRANSLATE_NOOP("datasets", "Breast cancer"), "binary", "table", None, 30,
+                QT_TRANSLATE_NOOP("datasets", "569 tumours, 30 cell measurements: malignant or benign "
+                                              "(scikit-learn).")),
+    DatasetInfo("digits", QT_TRANSLATE_NOOP("datasets", "Digits 8×8"), "multiclass", "image", None, 64,
+                QT_TRANSLATE_NOOP("datasets", "1,797 handwritten digits as 8×8 images with pixel values 0..16 "
+                                              "(scikit-learn).")),
+    DatasetInfo("mnist", QT_TRANSLATE_NOOP("datasets", "MNIST"), "multiclass", "image", None, 784,
+                QT_TRANSLATE_NOOP("datasets", "70,000 handwritten digits as 28×28 grey images (Keras' download).")),
+    DatasetInfo("fashion-mnist", QT_TRANSLATE_NOOP("datasets", "Fashion-MNIST"), "multiclass", "image", None, 784,
+                QT_TRANSLATE_NOOP("datasets", "70,000 28×28 grey images of 10 kinds of clothing (Keras' download).")),
 )  # fmt: skip
 _BY_NAME = {info.name: info for info in _INFOS}
-CSV_INFO = DatasetInfo("csv", "CSV file", "", "table", None, None,
-                       "Your own table: numeric feature columns and a target column.")  # fmt: skip
+CSV_INFO = DatasetInfo("csv", QT_TRANSLATE_NOOP("datasets", "CSV file"), "", "table", None, None,
+                       QT_TRANSLATE_NOOP("datasets", "Your own table: numeric feature columns and a target "
+                                                     "column."))  # fmt: skip
 
 _PLANAR: dict[str, planar.PlaneGenerator] = {
     "circle": planar.circle,
@@ -146,7 +161,7 @@ def load_dataset(
             feature_names=features,
             class_names=() if info.task == "regression" else ("0", "1"),
             points=points,
-            extent=planar.EXTENT,
+            extent=plane_extent(points, within=planar.EXTENT),
             target_name="y" if info.task == "regression" else "label",
         )
     if name in ("mnist", "fashion-mnist"):

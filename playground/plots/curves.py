@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core import events
 from playground.plots.style import TEST, TRAIN, LiveView, RangeFollower, make_plot, set_texts
 
-METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error"}
+METRIC_TITLES = {"accuracy": QT_TRANSLATE_NOOP("CurvesView", "Accuracy"),  # translated when shown
+                 "mae": QT_TRANSLATE_NOOP("CurvesView", "Mean absolute error")}
 SERIES = ("train", "test")
 DEFAULT_SMOOTHING = 0.6
 
@@ -145,22 +146,22 @@ class CurvesView(LiveView, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("curvesView")
-        self.setAccessibleName("Training curves")
+        self.setAccessibleName(self.tr("Training curves"))
         self._metric = "accuracy"
         self._buffer = _Columns(9)  # epoch, loss, metric, test_loss, test_metric, then those 4 smoothed
         self._smoothing_state = [[0.0, 0] for _ in range(4)]  # of each smoothed column, see smooth()
         self._drawn = _Decimated()
 
-        self.log_check = QCheckBox("Log scale")
+        self.log_check = QCheckBox(self.tr("Log scale"))
         self.log_check.setObjectName("logScaleCheck")
-        self.log_check.setToolTip("Show the loss on a logarithmic axis.")
-        self.smooth_check = QCheckBox("Smoothing")
+        self.log_check.setToolTip(self.tr("Show the loss on a logarithmic axis."))
+        self.smooth_check = QCheckBox(self.tr("Smoothing"))
         self.smooth_check.setObjectName("smoothingCheck")
-        self.smooth_check.setToolTip("Exponential moving average of the curves, as in TensorBoard;\n"
-                                     "the raw values stay faintly behind.")
+        self.smooth_check.setToolTip(self.tr("Exponential moving average of the curves, as in TensorBoard;\n"
+                                             "the raw values stay faintly behind."))
         self.smooth_slider = QSlider(Qt.Orientation.Horizontal)
         self.smooth_slider.setObjectName("smoothingSlider")
-        self.smooth_slider.setAccessibleName("Smoothing weight")
+        self.smooth_slider.setAccessibleName(self.tr("Smoothing weight"))
         self.smooth_slider.setRange(0, 99)
         self.smooth_slider.setValue(round(DEFAULT_SMOOTHING * 100))
         self.smooth_slider.setEnabled(False)
@@ -176,14 +177,15 @@ class CurvesView(LiveView, QWidget):
         controls.addWidget(self.smooth_slider, 1)
         controls.addWidget(self.smooth_label)
 
-        self.loss_plot = make_plot("lossPlot", "Loss", "epoch", "loss", "Train to see the loss per epoch.",
-                                   log_axis=True)
-        self.metric_plot = make_plot("accuracyPlot", "Accuracy", "epoch", "accuracy",
-                                     "Train to see the accuracy per epoch.")
+        self.loss_plot = make_plot("lossPlot", self.tr("Loss"), self.tr("epoch"), self.tr("loss"),
+                                   self.tr("Train to see the loss per epoch."), log_axis=True)
+        self.metric_plot = make_plot("accuracyPlot", self.tr("Accuracy"), self.tr("epoch"), self.tr("accuracy"),
+                                     self.tr("Train to see the accuracy per epoch."))
         self.metric_plot.setXLink(self.loss_plot)
         self._lines: dict[tuple[str, str], tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._hover: dict[str, tuple[pg.InfiniteLine, pg.TextItem]] = {}
         self._legends: dict[str, pg.LegendItem] = {}
+        self._series_names = {"train": self.tr("train"), "test": self.tr("test")}
         self._markers: list[tuple[float, str, list[pg.InfiniteLine]]] = []  # see add_marker()
         self._followers = {
             "loss": RangeFollower(self.loss_plot, self._resume_following, grow_x=True),
@@ -201,7 +203,7 @@ class CurvesView(LiveView, QWidget):
                 back = item.plot(pen=pg.mkPen(colour, width=1))
                 back.setOpacity(0.3)
                 line = item.plot(pen=pg.mkPen(colour, width=1))  # hairlines: 4x cheaper to paint than wider
-                legend.addItem(line, which)
+                legend.addItem(line, self._series_names[which])
                 self._lines[plot_name, which] = (back, line)
             marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
             label = pg.TextItem(color="k", fill=pg.mkBrush(255, 255, 255, 220), border=pg.mkPen("#cccccc"))
@@ -330,11 +332,11 @@ class CurvesView(LiveView, QWidget):
     # -- helpers --------------------------------------------------------------------------------
     def _show_metric(self) -> None:
         name = self._metric
-        title = METRIC_TITLES[name]
+        title = self.tr(METRIC_TITLES[name])
         set_texts(self.metric_plot, title=title)
         self.metric_plot.setAccessibleName(title)
         set_texts(self.metric_plot, left=title.lower() if name == "accuracy" else "MAE")
-        self.metric_plot.hint.item.setText(f"Train to see the {title.lower()} per epoch.")
+        self.metric_plot.hint.item.setText(self.tr("Train to see the {0} per epoch.").format(title.lower()))
         # accuracy rises and MAE falls: keep the legend in the corner the curves leave empty
         self._legends["accuracy"].setOffset((-8, -8) if name == "accuracy" else (-8, 8))
 
@@ -414,7 +416,7 @@ class CurvesView(LiveView, QWidget):
     @Slot(bool)
     def _log_toggled(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
-        set_texts(self.loss_plot, left="loss (log scale)" if on else "loss")
+        set_texts(self.loss_plot, left=self.tr("loss (log scale)") if on else self.tr("loss"))
         self._followers["loss"].y = None  # the range is in other units now
         self._dirty = True
         self.refresh()
@@ -448,8 +450,9 @@ class CurvesView(LiveView, QWidget):
         if i > 0 and at - x[i - 1] < x[i] - at:
             i -= 1
         for plot_name, (marker, label) in self._hover.items():
-            rows = [f"epoch {x[i]:.0f}"]
-            rows += [f"{which} {self._buffer.data[i, self._column(plot_name, which)]:.4g}" for which in SERIES]
+            rows = [self.tr("epoch {0:.0f}").format(x[i])]
+            rows += [f"{self._series_names[which]} {self._buffer.data[i, self._column(plot_name, which)]:.4g}"
+                     for which in SERIES]
             (x0, x1), (_, y1) = plots[plot_name].getPlotItem().getViewBox().viewRange()
             marker.setPos(x[i])
             label.setText("\n".join(rows))

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.data import Dataset
 from playground.plots.style import HINT, brushes, class_colours, diverging, plane_axes, rgb, scatter_points
 
+translate = QCoreApplication.translate
 MAX_POINTS = 2000  # a seeded sample of bigger sets keeps the preview (and its PCA) quick
 
 
@@ -24,10 +25,13 @@ def _coordinates(ds: Dataset, points: np.ndarray, labels: np.ndarray) -> tuple[n
     """2-D coordinates to draw, what they are, and whether both axes share units."""
     if ds.is_2d:
         names, same_units = plane_axes(ds)
-        return points, f"{names[0]} across, {names[1]} up", same_units
+        return points, translate("DataPreview", "{0} across, {1} up").format(*names), same_units
     if ds.input_dim > 2:
-        return projection(points), f"first two principal components of {ds.input_dim} standardized features", False
-    return np.column_stack([points[:, 0], labels]), f"{ds.feature_names[0]} across, {ds.target_name} up", False
+        what = translate("DataPreview", "first two principal components of {0} standardized features").format(
+            ds.input_dim)
+        return projection(points), what, False
+    what = translate("DataPreview", "{0} across, {1} up").format(ds.feature_names[0], ds.target_name)
+    return np.column_stack([points[:, 0], labels]), what, False
 
 
 class DataPreview(QWidget):
@@ -36,10 +40,10 @@ class DataPreview(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("dataPreview")
-        self.setAccessibleName("Data preview")
+        self.setAccessibleName(self.tr("Data preview"))
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("previewPlot")
-        self.plot.setAccessibleName("Preview of the data set's points")
+        self.plot.setAccessibleName(self.tr("Preview of the data set's points"))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
@@ -78,17 +82,18 @@ class DataPreview(QWidget):
             colour_by = ds.target_name
         else:
             colours = np.array([rgb(c) for c in class_colours(ds.num_classes)])[labels.astype(np.intp)]
-            colour_by = "class"
+            colour_by = self.tr("class")
         self._points.setData(pos=points, brush=brushes(colours))
         self.plot.setAspectLocked(same_units)
         self.plot.enableAutoRange()
-        sample = f"{len(labels):,} points" if len(labels) == total else f"{len(labels):,} of {total:,} points"
-        self.caption.setText(f"{sample}: {what}; colour: {colour_by}")
+        sample = (self.tr("{0:,} points").format(len(labels)) if len(labels) == total else
+                  self.tr("{0:,} of {1:,} points").format(len(labels), total))
+        self.caption.setText(self.tr("{0}: {1}; colour: {2}").format(sample, what, colour_by))
 
     def clear(self) -> None:
         """No data set: an empty plot and a hint."""
         self._points.clear()
-        self.caption.setText("Choose a data set to preview its points.")
+        self.caption.setText(self.tr("Choose a data set to preview its points."))
 
     def point_count(self) -> int:
         return len(self._points.data)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
-from playground.data import FEATURES, Dataset
+from playground.data import FEATURES, Dataset, feature_label
 
 ORANGE = "#f59322"  # class 0, negative
 BLUE = "#0877bd"  # class 1, positive
@@ -54,6 +54,21 @@ def diverging(values: np.ndarray, low: float, high: float) -> np.ndarray:
     span = high - low if high > low else 1.0
     index = np.clip((np.asarray(values, dtype=np.float64) - low) / span, 0.0, 1.0) * (len(lut) - 1)
     return lut[np.nan_to_num(index, nan=(len(lut) - 1) / 2).round().astype(np.intp)]
+
+
+def neuron_scale(maps: np.ndarray) -> float:
+    """Where the colour scale of one diagram column's neuron maps ends: ±1 as TensorFlow Playground
+    draws them (tanh's range), wider where the values go further (ReLU units, raw features), so
+    every map keeps its shape and maps of one column compare."""
+    largest = float(np.abs(maps).max()) if maps.size else 0.0
+    return max(1.0, largest) if math.isfinite(largest) else 1.0
+
+
+def neuron_colours(values: np.ndarray, scale: float, discrete: bool = False) -> np.ndarray:
+    """RGB (uint8) of neuron-map values: orange negative, white at 0, blue positive, over ±``scale``;
+    ``discrete`` keeps only the sign (TensorFlow Playground's "Discretize output")."""
+    values = np.asarray(values, dtype=np.float64)
+    return diverging(np.sign(values) * scale if discrete else values, -scale, scale)
 
 
 def brushes(colours: np.ndarray) -> list:
@@ -112,8 +127,8 @@ class LogAxis(pg.AxisItem):
 def plane_axes(ds: Dataset) -> tuple[tuple[str, str], bool]:
     """A 2-D set's axis names, and whether they share units (the generated sets' x1, x2 plane)."""
     if set(ds.feature_names) <= set(FEATURES):
-        return ("x1", "x2"), True
-    return (ds.feature_names[0], ds.feature_names[1]), False
+        return (feature_label("x1"), feature_label("x2")), True
+    return (feature_label(ds.feature_names[0]), feature_label(ds.feature_names[1])), False
 
 
 def make_plot(name: str, title: str, x_label: str, y_label: str, hint: str, *,

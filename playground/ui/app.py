@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from playground import qt_platform
 from playground.resources_path import resources
@@ -30,8 +31,13 @@ def _qt_started() -> bool:
     return gui is not None and gui.QGuiApplication.instance() is not None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Open the window (and the experiment file in ``argv``, if any); returns the exit status."""
+def main(argv: list[str] | None = None, *, own_process: bool | None = None) -> int:
+    """Open the window (and the experiment file in ``argv``, if any); returns the exit status.
+
+    Where the process is the app's own (``own_process``; by default when ``argv`` is None, as for
+    the ``playground-gui`` script), it ends as soon as the window has shut down: Python's own exit
+    with TensorFlow loaded takes seconds more, with nothing left to save."""
+    own_process = argv is None if own_process is None else own_process
     argv = list(sys.argv[1:] if argv is None else argv)
     if not _qt_started():
         problem = qt_platform.problem(argv)
@@ -50,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resources() / "icons" / "playground.png")))
 
     from playground import plots
+    from playground.ui import i18n
     from playground.ui.window import MainWindow
+
+    i18n.install(app)  # before any widget is made: each takes its texts when it is built
 
     plots.configure()
     window = MainWindow()
@@ -64,4 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if os.environ.get("PLAYGROUND_QUIT_WHEN_READY") == "1":
         window.tensorflowReady.connect(window.close)  # the last window closing quits
-    return app.exec()
+    status = app.exec()
+    if own_process:
+        end_process(status)
+    return status
+
+
+def end_process(status: int) -> NoReturn:
+    """End this process now that the window has shut down (its training thread ended, its settings
+    written here): Python's own exit with TensorFlow loaded would take seconds more, with nothing
+    left to save."""
+    from playground.ui.window import settings
+
+    settings().sync()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

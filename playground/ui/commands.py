@@ -7,7 +7,7 @@ model edits the Model panel offers; each changes a copy of the experiment.
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtGui import QUndoCommand
 
@@ -42,6 +42,22 @@ class SetExperiment(QUndoCommand):
 
     def undo(self) -> None:
         self.state.apply(self.before)
+
+
+class SetWeight(QUndoCommand):
+    """One weight of the trained model set by hand (a link of the network diagram): ``set_weight(layer,
+    i, j, value)`` applies the new value, and Undo the old one, exactly (the float32 the model held)."""
+
+    def __init__(self, set_weight: Callable[[str, int, int, float], None], layer: str, i: int, j: int,
+                 before: float, after: float):
+        super().__init__(f"weight {layer}[{i}, {j}]")
+        self.set_weight, self.where, self.before, self.after = set_weight, (layer, i, j), before, after
+
+    def redo(self) -> None:
+        self.set_weight(*self.where, self.after)
+
+    def undo(self) -> None:
+        self.set_weight(*self.where, self.before)
 
 
 # -- model edits (each changes a copy of the experiment) --------------------------------------------

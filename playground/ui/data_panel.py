@@ -22,18 +22,17 @@ from PySide6.QtWidgets import (
 from playground.core import catalog
 from playground.core.spec import Experiment, ModelSpec
 from playground.core.spec import load as load_experiment
-from playground.data import FEATURES, dataset_info, list_datasets
+from playground.data import FEATURES, dataset_info, feature_label, list_datasets
 from playground.data.csvio import MAX_AUTO_CLASSES, TASKS
 from playground.data.registry import MAX_IMAGE_SAMPLES, MAX_SAMPLES
 from playground.plots import DataPreview
 from playground.resources_path import example_path
+from playground.ui import i18n
 from playground.ui.dialogs import Dialogs
 from playground.ui.state import ExperimentState
 from playground.ui.widgets import ProblemsLabel, named, set_combo_data, set_quiet, undo_passes_through
 
 CSV = "csv"
-FEATURE_LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
-                  "sin_x1": "sin(x₁)", "sin_x2": "sin(x₂)"}
 ALL_SAMPLES = 9  # the samples spin box's "All" value for image sets (real sizes start at 10)
 
 
@@ -71,71 +70,75 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.state, self.dialogs = state, dialogs
 
-        self.combo = named(QComboBox(), "datasetCombo", "Data set", "The data set to learn from")
+        self.combo = named(QComboBox(), "datasetCombo", self.tr("Data set"), self.tr("The data set to learn from"))
         for info in list_datasets():
-            self.combo.addItem(info.title, info.name)
+            self.combo.addItem(i18n.dataset(info.title), info.name)
             self.combo.setItemData(self.combo.count() - 1,
-                                   f"{info.description}\nTask: {catalog.TASK_NAMES[info.task]}.",
+                                   self.tr("{0}\nTask: {1}.").format(
+                                       i18n.dataset(info.description), i18n.catalog(catalog.TASK_NAMES[info.task])),
                                    Qt.ItemDataRole.ToolTipRole)
         self.combo.insertSeparator(self.combo.count())
-        self.combo.addItem("CSV file…", CSV)
-        self.combo.setItemData(self.combo.count() - 1, dataset_info(CSV).description,
+        self.combo.addItem(self.tr("CSV file…"), CSV)
+        self.combo.setItemData(self.combo.count() - 1, i18n.dataset(dataset_info(CSV).description),
                                Qt.ItemDataRole.ToolTipRole)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setObjectName("datasetDescription")
 
-        self.csv_button = named(QPushButton("Choose file…"), "csvFileButton", "Choose CSV file")
+        self.csv_button = named(QPushButton(self.tr("Choose file…")), "csvFileButton", self.tr("Choose CSV file"))
         self.csv_label = QLabel()
         self.csv_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.target_combo = named(QComboBox(), "targetCombo", "Target column",
-                                  "The column the model learns to predict")
-        self.task_combo = named(QComboBox(), "taskCombo", "Task",
-                                f"Auto: a text target, or one of at most {MAX_AUTO_CLASSES} different whole "
-                                "numbers, is a class label; other numbers are a regression target. Choose "
-                                "Regression for ratings such as 1 to 10.")
+        self.target_combo = named(QComboBox(), "targetCombo", self.tr("Target column"),
+                                  self.tr("The column the model learns to predict"))
+        self.task_combo = named(QComboBox(), "taskCombo", self.tr("Task"),
+                                self.tr("Auto: a text target, or one of at most {0} different whole "
+                                        "numbers, is a class label; other numbers are a regression target. Choose "
+                                        "Regression for ratings such as 1 to 10.").format(MAX_AUTO_CLASSES))
+        self.task_titles = {"auto": self.tr("Auto"), "classification": self.tr("Classification"),
+                            "regression": self.tr("Regression")}
         for task in TASKS:
-            self.task_combo.addItem(task.capitalize(), task)
+            self.task_combo.addItem(self.task_titles[task], task)
         self.csv_box = QWidget()
         csv_form = QFormLayout(self.csv_box)
         csv_form.setContentsMargins(0, 0, 0, 0)
         file_row = QHBoxLayout()
         file_row.addWidget(self.csv_label, 1)
         file_row.addWidget(self.csv_button)
-        csv_form.addRow("File", file_row)
-        csv_form.addRow("Target", self.target_combo)
-        csv_form.addRow("Task", self.task_combo)
+        csv_form.addRow(self.tr("File"), file_row)
+        csv_form.addRow(self.tr("Target"), self.target_combo)
+        csv_form.addRow(self.tr("Task"), self.task_combo)
 
-        self.samples = named(QSpinBox(), "samplesSpin", "Samples", "How many points to generate")
+        self.samples = named(QSpinBox(), "samplesSpin", self.tr("Samples"), self.tr("How many points to generate"))
         self.samples.setSingleStep(50)
-        self.noise = named(QSpinBox(), "noiseSpin", "Noise",
-                           "Random displacement of the points, in percent (TensorFlow Playground's noise)")
+        self.noise = named(QSpinBox(), "noiseSpin", self.tr("Noise"),
+                           self.tr("Random displacement of the points, in percent (TensorFlow Playground's noise)"))
         self.noise.setRange(0, 50)
         self.noise.setSuffix(" %")
-        self.train_share = named(QSpinBox(), "trainShareSpin", "Training share",
-                                 "The share of the data used for training; the rest is the test set")
+        self.train_share = named(QSpinBox(), "trainShareSpin", self.tr("Training share"),
+                                 self.tr("The share of the data used for training; the rest is the test set"))
         self.train_share.setRange(10, 90)
         self.train_share.setSingleStep(5)
         self.train_share.setSuffix(" %")
-        self.seed = named(QSpinBox(), "dataSeedSpin", "Data seed",
-                          "The random seed of the generator and of the train/test split")
+        self.seed = named(QSpinBox(), "dataSeedSpin", self.tr("Data seed"),
+                          self.tr("The random seed of the generator and of the train/test split"))
         self.seed.setRange(0, 2**31 - 1)
         for spin in (self.samples, self.noise, self.train_share, self.seed):
             spin.setKeyboardTracking(False)
         undo_passes_through(self.samples, self.noise, self.train_share, self.seed)
         form = QFormLayout()
-        form.addRow("Samples", self.samples)
-        form.addRow("Noise", self.noise)
-        form.addRow("Training", self.train_share)
-        form.addRow("Seed", self.seed)
+        form.addRow(self.tr("Samples"), self.samples)
+        form.addRow(self.tr("Noise"), self.noise)
+        form.addRow(self.tr("Training"), self.train_share)
+        form.addRow(self.tr("Seed"), self.seed)
 
-        self.features_box = QGroupBox("Input features")
-        self.features_box.setToolTip("Feature crosses of the two coordinates, as in TensorFlow Playground")
+        self.features_box = QGroupBox(self.tr("Input features"))
+        self.features_box.setToolTip(self.tr("Feature crosses of the two coordinates, as in TensorFlow Playground"))
         grid = QGridLayout(self.features_box)
         grid.setContentsMargins(6, 2, 6, 2)
         self.feature_checks: dict[str, QCheckBox] = {}
         for i, feature in enumerate(FEATURES):
-            check = named(QCheckBox(FEATURE_LABELS[feature]), f"feature_{feature}", f"Feature {feature}")
+            check = named(QCheckBox(feature_label(feature)), f"feature_{feature}",
+                          self.tr("Feature {0}").format(feature))
             check.toggled.connect(self._features_edited)
             grid.addWidget(check, i // 4, i % 4)
             self.feature_checks[feature] = check
@@ -163,10 +166,10 @@ class DataPanel(QWidget):
         self.target_combo.currentIndexChanged.connect(self._target_chosen)
         self.task_combo.currentIndexChanged.connect(self._task_chosen)
         self.samples.valueChanged.connect(self._samples_edited)
-        self.noise.valueChanged.connect(lambda v: self._edit("Change noise", "noise", float(v)))
+        self.noise.valueChanged.connect(lambda v: self._edit(self.tr("Change noise"), "noise", float(v)))
         self.train_share.valueChanged.connect(
-            lambda v: self._edit("Change training share", "test_fraction", round(1 - v / 100, 4)))
-        self.seed.valueChanged.connect(lambda v: self._edit("Change data seed", "seed", int(v)))
+            lambda v: self._edit(self.tr("Change training share"), "test_fraction", round(1 - v / 100, 4)))
+        self.seed.valueChanged.connect(lambda v: self._edit(self.tr("Change data seed"), "seed", int(v)))
         state.changed.connect(self.sync)
         state.rejected.connect(self.sync)
         state.error.connect(self._show_error)
@@ -182,15 +185,17 @@ class DataPanel(QWidget):
         ds = self.state.dataset
         set_combo_data(self.combo, spec.name)
         self.combo.setToolTip(self.combo.currentData(Qt.ItemDataRole.ToolTipRole))
-        text = info.description
+        text = i18n.dataset(info.description)
         if ds is not None:
-            text += (f" {catalog.TASK_NAMES[ds.task].capitalize()}: {len(ds.x_train)} training and "
-                     f"{len(ds.x_test)} test rows, {ds.input_dim} feature{'s' * (ds.input_dim != 1)}.")
+            rows = (self.tr(" {0}: {1} training and {2} test rows, {3} features.") if ds.input_dim != 1 else
+                    self.tr(" {0}: {1} training and {2} test rows, {3} feature."))
+            text += rows.format(i18n.catalog(catalog.TASK_NAMES[ds.task]).capitalize(), len(ds.x_train),
+                                len(ds.x_test), ds.input_dim)
         self.description.setText(text)
 
         self.csv_box.setVisible(spec.name == CSV)
         if spec.name == CSV:
-            self.csv_label.setText(Path(spec.path).name if spec.path else "(none)")
+            self.csv_label.setText(Path(spec.path).name if spec.path else self.tr("(none)"))
             self.csv_label.setToolTip(spec.path or "")
             columns = [*ds.feature_names, ds.target_name] if ds is not None else []
             was = self.target_combo.blockSignals(True)
@@ -199,8 +204,8 @@ class DataPanel(QWidget):
             self.target_combo.setCurrentText(spec.target or (columns[-1] if columns else ""))
             self.target_combo.blockSignals(was)
             set_combo_data(self.task_combo, spec.task)
-            auto = f" ({catalog.TASK_NAMES[ds.task]})" if ds is not None and spec.task == "auto" else ""
-            self.task_combo.setItemText(0, "Auto" + auto)
+            auto = f" ({i18n.catalog(catalog.TASK_NAMES[ds.task])})" if ds is not None and spec.task == "auto" else ""
+            self.task_combo.setItemText(0, self.task_titles["auto"] + auto)
 
         self._sync_samples(info, spec.samples, ds)
         self.noise.setEnabled(info.kind == "2d")
@@ -226,7 +231,7 @@ class DataPanel(QWidget):
         elif info.kind == "image" and info.input_dim == 784:
             self.samples.setEnabled(True)
             self.samples.setRange(ALL_SAMPLES, MAX_IMAGE_SAMPLES)
-            self.samples.setSpecialValueText("All")
+            self.samples.setSpecialValueText(self.tr("All"))
             self.samples.setValue(samples or ALL_SAMPLES)
         else:  # a table of fixed size
             rows = len(ds.x_train) + len(ds.x_test) if ds is not None else 0
@@ -234,9 +239,9 @@ class DataPanel(QWidget):
             self.samples.setSpecialValueText("")
             self.samples.setRange(0, max(rows, 1))
             self.samples.setValue(rows)
-        self.samples.setToolTip("How many points to generate" if info.kind == "2d" else
-                                "How many images to use (a seeded subset); All: every image"
-                                if self.samples.isEnabled() else "This data set has a fixed size")
+        self.samples.setToolTip(self.tr("How many points to generate") if info.kind == "2d" else
+                                self.tr("How many images to use (a seeded subset); All: every image")
+                                if self.samples.isEnabled() else self.tr("This data set has a fixed size"))
         self.samples.blockSignals(was)
 
     @Slot(str)
@@ -259,13 +264,14 @@ class DataPanel(QWidget):
         if name == CSV:
             self._choose_csv()
             return
-        self.state.edit(f"Choose data set {self.combo.itemText(index)}", lambda exp: choose_builtin(exp, name))
+        self.state.edit(self.tr("Choose data set {0}").format(self.combo.itemText(index)),
+                        lambda exp: choose_builtin(exp, name))
 
     @Slot()
     def _choose_csv(self) -> None:
         current = self.state.experiment.dataset.path or ""
-        path = self.dialogs.open_path("Import a CSV file", str(Path(current).parent) if current else "",
-                                      "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        path = self.dialogs.open_path(self.tr("Import a CSV file"), str(Path(current).parent) if current else "",
+                                      self.tr("CSV files (*.csv *.tsv *.txt);;All files (*)"))
         if not path:
             self.sync()
             return
@@ -282,25 +288,25 @@ class DataPanel(QWidget):
             d.name, d.path, d.target, d.samples, d.task = CSV, str(path), target, None, "auto"
             exp.model.normalize = True
         self._show_error("")  # the last file's failure is history while this one loads
-        self.state.edit(f"Import {Path(path).name}", change)
+        self.state.edit(self.tr("Import {0}").format(Path(path).name), change)
 
     @Slot(int)
     def _target_chosen(self, index: int) -> None:
-        self._edit("Choose target column", "target", self.target_combo.itemText(index))
+        self._edit(self.tr("Choose target column"), "target", self.target_combo.itemText(index))
 
     @Slot(int)
     def _task_chosen(self, index: int) -> None:
-        self._edit("Choose task", "task", self.task_combo.itemData(index))
+        self._edit(self.tr("Choose task"), "task", self.task_combo.itemData(index))
 
     @Slot(int)
     def _samples_edited(self, value: int) -> None:
-        self._edit("Change samples", "samples", None if value == ALL_SAMPLES else int(value))
+        self._edit(self.tr("Change samples"), "samples", None if value == ALL_SAMPLES else int(value))
 
     @Slot()
     def _features_edited(self) -> None:
         features = [f for f, check in self.feature_checks.items() if check.isChecked()]
         if not features:
             self.sync()
-            self.message.show_messages([], "Choose at least one input feature.")
+            self.message.show_messages([], self.tr("Choose at least one input feature."))
             return
-        self._edit("Change input features", "features", features)
+        self._edit(self.tr("Change input features"), "features", features)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from playground.ui.i18n import translate
+
 
 class Dialogs:
     """Message boxes and file dialogs parented to the main window."""
@@ -29,7 +31,8 @@ class Dialogs:
         """"save", "discard" or "cancel" for unsaved changes to ``name``."""
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self.parent, "Unsaved changes", f"Save changes to {name}?",
+            self.parent, translate("Dialogs", "Unsaved changes"),
+            translate("Dialogs", "Save changes to {0}?").format(name),
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
@@ -41,7 +44,7 @@ class Dialogs:
 
     def folder_path(self, title: str, directory: str) -> str:
         """A folder to create (SavedModel export): asked for as a file name."""
-        return QFileDialog.getSaveFileName(self.parent, title, directory, "Folder (*)")[0]
+        return QFileDialog.getSaveFileName(self.parent, title, directory, translate("Dialogs", "Folder (*)"))[0]
 
     def choose(self, title: str, label: str, items: list[str]) -> str:
         """One of ``items``, or "" if cancelled."""

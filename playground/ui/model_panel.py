@@ -1,7 +1,7 @@
 """The Model panel: the stack of Dense layers, the output layer, a live parameter count and problems."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,8 +41,10 @@ from playground.ui.widgets import (
     undo_passes_through,
 )
 
-REGULARIZERS = (("kernel_l1", "Kernel L1"), ("kernel_l2", "Kernel L2"),
-                ("bias_l1", "Bias L1"), ("bias_l2", "Bias L2"))
+REGULARIZERS = (("kernel_l1", QT_TRANSLATE_NOOP("LayerRow", "Kernel L1")),
+                ("kernel_l2", QT_TRANSLATE_NOOP("LayerRow", "Kernel L2")),
+                ("bias_l1", QT_TRANSLATE_NOOP("LayerRow", "Bias L1")),
+                ("bias_l2", QT_TRANSLATE_NOOP("LayerRow", "Bias L2")))
 
 
 def _small_spin(maximum: float, step: float, decimals: int) -> QDoubleSpinBox:
@@ -64,19 +66,20 @@ class LayerRow(QWidget):
         super().__init__(parent)
         self.index = 0
         self.handle = QLabel("⠿")
-        self.handle.setToolTip("Drag to reorder")
+        self.handle.setToolTip(self.tr("Drag to reorder"))
         self.title = QLabel()
         self.title.setMinimumWidth(58)
-        self.units = named(QSpinBox(), "unitsSpin", "Units", "Number of units (neurons) in this layer")
+        self.units = named(QSpinBox(), "unitsSpin", self.tr("Units"),
+                           self.tr("Number of units (neurons) in this layer"))
         self.units.setRange(1, 8192)
         self.units.setKeyboardTracking(False)
-        self.activation = named(QComboBox(), "activationCombo", "Activation")
+        self.activation = named(QComboBox(), "activationCombo", self.tr("Activation"))
         fill_activations(self.activation)
         self.activation.setIconSize(QSize(28, 18))
         self.activation.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.activation.setMinimumContentsLength(7)
-        self.more = named(QToolButton(), "optionsButton", "More options",
-                          "Initializer, L1/L2 regularization, dropout and bias")
+        self.more = named(QToolButton(), "optionsButton", self.tr("More options"),
+                          self.tr("Initializer, L1/L2 regularization, dropout and bias"))
         self.more.setText("⋯")
         self.more.setCheckable(True)
 
@@ -91,20 +94,22 @@ class LayerRow(QWidget):
         self.details = QWidget()
         form = QFormLayout(self.details)
         form.setContentsMargins(18, 0, 0, 4)
-        self.initializer = named(QComboBox(), "initializerCombo", "Kernel initializer")
+        self.initializer = named(QComboBox(), "initializerCombo", self.tr("Kernel initializer"))
         fill_entries(self.initializer, catalog.INITIALIZERS)
-        form.addRow("Initializer", self.initializer)
+        form.addRow(self.tr("Initializer"), self.initializer)
         self.regularizers: dict[str, QDoubleSpinBox] = {}
         for field, label in REGULARIZERS:
+            label = self.tr(label)
             spin = named(_small_spin(10.0, 0.001, 5), f"{field}Spin", label,
-                         f"{label} regularization factor (0: off); adds it times "
-                         f"{'Σ|w|' if field.endswith('l1') else 'Σw²'} to the loss")
+                         self.tr("{0} regularization factor (0: off); adds it times {1} to the loss").format(
+                             label, "Σ|w|" if field.endswith("l1") else "Σw²"))
             form.addRow(label, spin)
             self.regularizers[field] = spin
-        self.dropout = named(_small_spin(0.95, 0.05, 2), "dropoutSpin", "Dropout",
-                             "Share of this layer's outputs set to zero at random while training")
-        form.addRow("Dropout", self.dropout)
-        self.bias = named(QCheckBox("Use bias"), "biasCheck", "Use bias", "Add a trainable bias b to x·W")
+        self.dropout = named(_small_spin(0.95, 0.05, 2), "dropoutSpin", self.tr("Dropout"),
+                             self.tr("Share of this layer's outputs set to zero at random while training"))
+        form.addRow(self.tr("Dropout"), self.dropout)
+        self.bias = named(QCheckBox(self.tr("Use bias")), "biasCheck", self.tr("Use bias"),
+                          self.tr("Add a trainable bias b to x·W"))
         undo_passes_through(self.units, self.dropout, *self.regularizers.values())
         form.addRow("", self.bias)
         self.details.hide()
@@ -129,8 +134,8 @@ class LayerRow(QWidget):
     def set_layer(self, index: int, layer: LayerSpec) -> None:
         """Show ``layer`` (the ``index``-th hidden layer) without emitting edits."""
         self.index = index
-        self.title.setText(f"Hidden {index + 1}")
-        self.setAccessibleName(f"Hidden layer {index + 1}")
+        self.title.setText(self.tr("Hidden {0}").format(index + 1))
+        self.setAccessibleName(self.tr("Hidden layer {0}").format(index + 1))
         set_quiet(self.units, layer.units)
         set_combo_data(self.activation, layer.activation)
         sync_tooltip(self.activation)
@@ -202,23 +207,24 @@ class ModelPanel(QWidget):
     def __init__(self, state: ExperimentState, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.normalize = named(QCheckBox("Normalize inputs"), "normalizeCheck", "Normalize inputs",
-                               "A Normalization layer first, adapted to the training data: each feature "
-                               "is shifted and scaled to mean 0 and variance 1")
+        self.normalize = named(QCheckBox(self.tr("Normalize inputs")), "normalizeCheck", self.tr("Normalize inputs"),
+                               self.tr("A Normalization layer first, adapted to the training data: each feature "
+                                       "is shifted and scaled to mean 0 and variance 1"))
         self.inputs = QLabel()
         self.inputs.setObjectName("inputLabel")
-        self.list = named(LayerList(), "layerList", "Hidden layers",
-                          "The hidden Dense layers, input side first; drag to reorder")
+        self.list = named(LayerList(), "layerList", self.tr("Hidden layers"),
+                          self.tr("The hidden Dense layers, input side first; drag to reorder"))
         self.list.setMinimumHeight(110)
-        self.add = named(QPushButton("Add"), "addLayerButton", "Add layer",
-                         "Add a hidden layer after the selected one")
-        self.remove = named(QPushButton("Remove"), "removeLayerButton", "Remove layer",
-                            "Remove the selected hidden layer")
-        self.duplicate = named(QPushButton("Duplicate"), "duplicateLayerButton", "Duplicate layer",
-                               "Copy the selected hidden layer")
-        self.up = named(QToolButton(), "moveUpButton", "Move layer up", "Move the selected layer up")
+        self.add = named(QPushButton(self.tr("Add")), "addLayerButton", self.tr("Add layer"),
+                         self.tr("Add a hidden layer after the selected one"))
+        self.remove = named(QPushButton(self.tr("Remove")), "removeLayerButton", self.tr("Remove layer"),
+                            self.tr("Remove the selected hidden layer"))
+        self.duplicate = named(QPushButton(self.tr("Duplicate")), "duplicateLayerButton", self.tr("Duplicate layer"),
+                               self.tr("Copy the selected hidden layer"))
+        self.up = named(QToolButton(), "moveUpButton", self.tr("Move layer up"), self.tr("Move the selected layer up"))
         self.up.setArrowType(Qt.ArrowType.UpArrow)
-        self.down = named(QToolButton(), "moveDownButton", "Move layer down", "Move the selected layer down")
+        self.down = named(QToolButton(), "moveDownButton", self.tr("Move layer down"),
+                          self.tr("Move the selected layer down"))
         self.down.setArrowType(Qt.ArrowType.DownArrow)
         buttons = QHBoxLayout()
         for button in (self.add, self.remove, self.duplicate):
@@ -231,21 +237,21 @@ class ModelPanel(QWidget):
         self.output_frame.setFrameShape(QFrame.Shape.StyledPanel)
         self.output_units = QLabel()
         self.output_units.setObjectName("outputUnitsLabel")
-        self.output_activation = named(QComboBox(), "outputActivationCombo", "Output activation")
-        fill_activations(self.output_activation, auto_text="Auto")
+        self.output_activation = named(QComboBox(), "outputActivationCombo", self.tr("Output activation"))
+        fill_activations(self.output_activation, auto_text=self.tr("Auto"))
         self.output_activation.setIconSize(QSize(28, 18))
         self.output_activation.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.output_activation.setMinimumContentsLength(9)
         out_row = QHBoxLayout(self.output_frame)
         out_row.setContentsMargins(6, 3, 6, 3)
-        out_row.addWidget(QLabel("Output"))
+        out_row.addWidget(QLabel(self.tr("Output")))
         out_row.addWidget(self.output_units)
         out_row.addWidget(self.output_activation, 1)
 
-        self.summary = named(SummaryTable(0, 3), "summaryTable", "Model summary",
-                             "The layers Keras builds, with their parameter counts (like model.summary())")
-        self.summary.setHorizontalHeaderLabels(["Layer (type)", "Output", "Param #"])
+        self.summary = named(SummaryTable(0, 3), "summaryTable", self.tr("Model summary"),
+                             self.tr("The layers Keras builds, with their parameter counts (like model.summary())"))
+        self.summary.setHorizontalHeaderLabels([self.tr("Layer (type)"), self.tr("Output"), self.tr("Param #")])
         self.summary.verticalHeader().hide()
         self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.summary.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -314,12 +320,17 @@ class ModelPanel(QWidget):
         set_quiet(self.normalize, exp.model.normalize)
         task = ds.task if ds is not None else ""
         units = ds.output_units if ds is not None else 0
-        self.inputs.setText(f"Input: {ds.input_dim} feature{'s' * (ds.input_dim != 1)}" if ds else "Input: —")
-        self.output_units.setText(f"{units} unit{'s' * (units != 1)}" if ds else "—")
-        self.output_units.setToolTip("Fixed by the data set: one unit per class for multi-class "
-                                     "classification, else one")
+        if ds is None:
+            self.inputs.setText(self.tr("Input: —"))
+        else:
+            self.inputs.setText((self.tr("Input: {0} features") if ds.input_dim != 1 else
+                                 self.tr("Input: {0} feature")).format(ds.input_dim))
+        self.output_units.setText(
+            (self.tr("{0} units") if units != 1 else self.tr("{0} unit")).format(units) if ds else "—")
+        self.output_units.setToolTip(self.tr("Fixed by the data set: one unit per class for multi-class "
+                                             "classification, else one"))
         auto = catalog.ACTIVATIONS[catalog.default_output_activation(task)].name if task else "—"
-        self.output_activation.setItemText(0, f"Auto ({auto})")
+        self.output_activation.setItemText(0, self.tr("Auto ({0})").format(auto))
         set_combo_data(self.output_activation, exp.model.output_activation)
         sync_tooltip(self.output_activation)
         self._fill_summary()
@@ -340,8 +351,8 @@ class ModelPanel(QWidget):
         self.summary.updateGeometry()
         trainable = sum(r.parameters for r in rows if r.trainable)
         fixed = sum(r.parameters for r in rows if not r.trainable)
-        self.total.setText(f"Total params: <b>{trainable + fixed:,}</b> (trainable {trainable:,}, "
-                           f"non-trainable {fixed:,})")
+        self.total.setText(self.tr("Total params: <b>{0:,}</b> (trainable {1:,}, non-trainable {2:,})").format(
+            trainable + fixed, trainable, fixed))
 
     @Slot()
     def _update_sizes(self) -> None:
@@ -368,19 +379,21 @@ class ModelPanel(QWidget):
     def _add(self) -> None:
         index = self._selected() + 1
         self._select_after = index
-        self.state.edit("Add layer", lambda exp: commands.add_layer(exp, index))
+        self.state.edit(self.tr("Add layer"), lambda exp: commands.add_layer(exp, index))
 
     @Slot()
     def _remove(self) -> None:
         index = self._selected()
         self._select_after = max(index - 1, 0)
-        self.state.edit(f"Remove hidden layer {index + 1}", lambda exp: commands.remove_layer(exp, index))
+        self.state.edit(self.tr("Remove hidden layer {0}").format(index + 1),
+                        lambda exp: commands.remove_layer(exp, index))
 
     @Slot()
     def _duplicate(self) -> None:
         index = self._selected()
         self._select_after = index + 1
-        self.state.edit(f"Duplicate hidden layer {index + 1}", lambda exp: commands.duplicate_layer(exp, index))
+        self.state.edit(self.tr("Duplicate hidden layer {0}").format(index + 1),
+                        lambda exp: commands.duplicate_layer(exp, index))
 
     def _move_selected(self, delta: int) -> None:
         index = self.list.currentRow()
@@ -389,21 +402,22 @@ class ModelPanel(QWidget):
     @Slot(int, int)
     def move_layer(self, source: int, target: int) -> None:
         self._select_after = target
-        self.state.edit(f"Move hidden layer {source + 1}", lambda exp: commands.move_layer(exp, source, target))
+        self.state.edit(self.tr("Move hidden layer {0}").format(source + 1),
+                        lambda exp: commands.move_layer(exp, source, target))
 
     @Slot(int, str, object)
     def _layer_edited(self, index: int, field: str, value) -> None:
         self.list.setCurrentRow(index)
         label = field.replace("kernel_", "").replace("_", " ")
-        self.state.edit(f"Change {label} of hidden layer {index + 1}",
+        self.state.edit(self.tr("Change {0} of hidden layer {1}").format(label, index + 1),
                         lambda exp: commands.set_layer(exp, index, field, value), key=f"layer.{index}.{field}")
 
     @Slot(bool)
     def _normalize_toggled(self, on: bool) -> None:
-        self.state.edit("Normalize inputs" if on else "Don't normalize inputs",
+        self.state.edit(self.tr("Normalize inputs") if on else self.tr("Don't normalize inputs"),
                         lambda exp: setattr(exp.model, "normalize", on))
 
     @Slot(int)
     def _output_activation_chosen(self, index: int) -> None:
         value = self.output_activation.itemData(index)
-        self.state.edit("Change output activation", lambda exp: setattr(exp.model, "output_activation", value))
+        self.state.edit(self.tr("Change output activation"), lambda exp: setattr(exp.model, "output_activation", value))

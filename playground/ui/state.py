@@ -132,7 +132,7 @@ class ExperimentState(QObject):
     def _read_in_background(self, dataset_spec: DatasetSpec, *edit) -> None:
         self.cancel_loading()
         self._waiting = (dataset_spec, *edit)
-        self.loading.emit(f"Loading {Path(dataset_spec.path).name}…")
+        self.loading.emit(self.tr("Loading {0}…").format(Path(dataset_spec.path).name))
         self._future = _READER.submit(self._read_dataset, self._ticket, dataset_spec)
 
     def _read_dataset(self, ticket: int, dataset_spec: DatasetSpec) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLabel, QWidget
 
 from playground.core import catalog
 from playground.core.spec import Problem
+from playground.ui import i18n
 
 
 def named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
@@ -105,16 +106,19 @@ def activation_icon(activation_id: str) -> QIcon:
 
 @lru_cache(maxsize=None)
 def activation_tooltip(activation_id: str) -> str:
-    """Rich-text tooltip: name, formula, range, explanation and a plot of the curve on [-3, 3]."""
+    """Rich-text tooltip: name, formula, range, explanation and a plot of the curve on [-3, 3].
+
+    Cached per process: the interface language is fixed at start-up (see ``playground.ui.i18n``)."""
     act = catalog.activation(activation_id)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     _curve_pixmap(activation_id, 120, 72).save(buffer, "PNG")
     image = base64.b64encode(bytes(data)).decode("ascii")
-    return (f"<b>{html.escape(act.name)}</b>: {html.escape(act.formula)}<br>"
-            f"Range {html.escape(act.output_range)}. {html.escape(act.explanation)}<br>"
-            f'<img src="data:image/png;base64,{image}"> <small>x from −3 to 3</small>')
+    text = i18n.translate("widgets", "Range {0}. {1}").format(act.output_range, i18n.catalog(act.explanation))
+    axis = i18n.translate("widgets", "x from −3 to 3")
+    return (f"<b>{html.escape(act.name)}</b>: {html.escape(act.formula)}<br>{html.escape(text)}<br>"
+            f'<img src="data:image/png;base64,{image}"> <small>{html.escape(axis)}</small>')
 
 
 def fill_activations(combo: QComboBox, auto_text: str | None = None) -> None:
@@ -131,8 +135,8 @@ def fill_entries(combo: QComboBox, entries, auto_text: str | None = None) -> Non
     if auto_text is not None:
         combo.addItem(auto_text, "auto")
     for entry in entries.values():
-        combo.addItem(entry.name, entry.id)
-        combo.setItemData(combo.count() - 1, f"{entry.formula}\n{entry.explanation}",
+        combo.addItem(i18n.catalog(entry.name), entry.id)
+        combo.setItemData(combo.count() - 1, f"{entry.formula}\n{i18n.catalog(entry.explanation)}",
                           Qt.ItemDataRole.ToolTipRole)
 
 
@@ -157,7 +161,7 @@ class ProblemsLabel(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setStyleSheet(self.STYLES["error"])
-        self.setAccessibleName("Problems")
+        self.setAccessibleName(self.tr("Problems"))
         self.severity = "error"  # the box's colour: "error" if anything stops training, else "warning"
         self.hide()
 

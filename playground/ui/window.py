@@ -2,9 +2,23 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,15 +34,21 @@ from PySide6.QtWidgets import (
 )
 
 from playground import plots, resources_path
+from playground.core import codegen
 from playground.core import events as ev
 from playground.core.build import hidden_name
+from playground.core.engine import KernelEdit
 from playground.core.session import NewModel
 from playground.core.spec import Experiment
 from playground.data import list_datasets
 from playground.errors import PlaygroundError
 from playground.files import atomic_path
+from playground.ui import i18n
+from playground.ui.commands import SetWeight
 from playground.ui.data_panel import DataPanel
 from playground.ui.dialogs import Dialogs
+from playground.ui.i18n import LanguageMenu
+from playground.ui.lab import LabPanel
 from playground.ui.model_panel import ModelPanel
 from playground.ui.state import ExperimentState
 from playground.ui.training_panel import TrainingPanel
@@ -38,17 +58,17 @@ REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
 MAX_RECENT = 8
 FIRST_SIZE = QSize(1600, 1000)  # the first window's size where the screen has room for it
 SCREEN_SHARE = 0.9  # ... and at most this share of the screen's free area where it has not
-EXPERIMENT_FILTER = "Playground experiments (*.json);;All files (*)"
-SHORTCUTS = (
-    ("Space", "Train / pause / resume"),
-    ("Ctrl+.", "Stop training"),
-    ("Ctrl+T", "Step one epoch (Shift+click Step: one batch)"),
-    ("Ctrl+Shift+T", "Step one batch"),
-    ("Ctrl+R", "Reset weights"),
-    ("Ctrl+N / Ctrl+O / Ctrl+S", "New, open, save experiment"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
-    ("Ctrl+E", "Export weights"),
-    ("Ctrl+Q", "Quit"),
+EXPERIMENT_FILTER = QT_TRANSLATE_NOOP("MainWindow", "Playground experiments (*.json);;All files (*)")
+SHORTCUTS = (  # the descriptions are translated when shown (MainWindow.show_shortcuts)
+    ("Space", QT_TRANSLATE_NOOP("MainWindow", "Train / pause / resume")),
+    ("Ctrl+.", QT_TRANSLATE_NOOP("MainWindow", "Stop training")),
+    ("Ctrl+T", QT_TRANSLATE_NOOP("MainWindow", "Step one epoch (Shift+click Step: one batch)")),
+    ("Ctrl+Shift+T", QT_TRANSLATE_NOOP("MainWindow", "Step one batch")),
+    ("Ctrl+R", QT_TRANSLATE_NOOP("MainWindow", "Reset weights")),
+    ("Ctrl+N / Ctrl+O / Ctrl+S", QT_TRANSLATE_NOOP("MainWindow", "New, open, save experiment")),
+    ("Ctrl+Z / Ctrl+Shift+Z", QT_TRANSLATE_NOOP("MainWindow", "Undo / redo")),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("MainWindow", "Export weights")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("MainWindow", "Quit")),
 )
 
 
@@ -113,6 +133,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(self.state, self.dialogs)
         self.model_panel = ModelPanel(self.state)
         self.training_panel = TrainingPanel(self.state)
+        self.lab = LabPanel()
         self._make_docks()
         self._make_actions()
         self._make_menus()
@@ -129,7 +150,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self._take_events)
         self.timer.start()
         self._state_changed()
-        self.statusBar().showMessage("Loading TensorFlow…")
+        self.statusBar().showMessage(self.tr("Loading TensorFlow…"))
 
     # -- construction ---------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, scroll: bool = False) -> QDockWidget:
@@ -153,13 +174,14 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.setDockNestingEnabled(True)
         self.docks = {
-            "data": self._dock("Data", "dataDock", self.data_panel),
-            "model": self._dock("Model", "modelDock", self.model_panel, scroll=True),
-            "training": self._dock("Training", "trainingDock", self.training_panel),
-            "curves": self._dock("Curves", "curvesDock", self.curves),
-            "output": self._dock("Output", "outputDock", self.output),
-            "weights": self._dock("Weights", "weightsDock", self.weights),
-            "network": self._dock("Network", "networkDock", self.network),
+            "data": self._dock(self.tr("Data"), "dataDock", self.data_panel),
+            "model": self._dock(self.tr("Model"), "modelDock", self.model_panel, scroll=True),
+            "training": self._dock(self.tr("Training"), "trainingDock", self.training_panel),
+            "curves": self._dock(self.tr("Curves"), "curvesDock", self.curves),
+            "output": self._dock(self.tr("Output"), "outputDock", self.output),
+            "weights": self._dock(self.tr("Weights"), "weightsDock", self.weights),
+            "network": self._dock(self.tr("Network"), "networkDock", self.network),
+            "lab": self._dock(self.tr("Loss && Activation Lab"), "labDock", self.lab, scroll=True),
         }
         d = self.docks
         self.addDockWidget(left, d["data"])
@@ -169,6 +191,8 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(d["output"], d["network"], Qt.Orientation.Horizontal)
         self.splitDockWidget(d["output"], d["curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["network"], d["weights"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(d["weights"], d["lab"])  # a lesson: a tab behind Weights, raised from View
+        d["weights"].raise_()
         d["data"].raise_()
 
     def _default_sizes(self) -> None:
@@ -196,75 +220,81 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         key = QKeySequence.StandardKey
         a = self._action
-        self.act_new = a("&New", self.new_experiment_clicked, key.New, "Start a new experiment")
-        self.act_open = a("&Open experiment…", self.open_clicked, key.Open, "Open an experiment file")
-        self.act_save = a("&Save", self.save_clicked, key.Save, "Save the experiment")
-        self.act_save_as = a("Save &As…", self.save_as_clicked, key.SaveAs, "Save the experiment under a new name")
-        self.act_export_weights = a("Export &weights…", lambda: self._export_clicked("save_weights"),
-                                    "Ctrl+E", "Save the model's weights (.weights.h5)")
-        self.act_export_model = a("Export &model (.keras)…", lambda: self._export_clicked("save_model"),
-                                  tip="Save the whole model: architecture, weights and optimizer")
-        self.act_export_savedmodel = a("Export Saved&Model…", lambda: self._export_clicked("export_savedmodel"),
-                                       tip="Export a TensorFlow SavedModel folder (for serving)")
-        self.act_export_history = a("Export &history CSV…", lambda: self._export_clicked("save_history"),
-                                    tip="Save the per-epoch loss and metrics as CSV")
-        self.act_export_image = a("Export plot &image…", self.export_image_clicked,
-                                  tip="Save a panel or the whole window as a PNG image")
-        self.act_load_weights = a("&Load weights…", lambda: self._export_clicked("load_weights"),
-                                  tip="Load weights saved from a model of the same architecture")
-        self.act_quit = a("&Quit", self.close, "Ctrl+Q")
-        self.act_undo = a("&Undo", self.undo, key.Undo)
-        self.act_redo = a("&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
-        self.act_train = a("&Train", self.train_clicked, "Space", "Train / pause / resume")
+        self.act_new = a(self.tr("&New"), self.new_experiment_clicked, key.New, self.tr("Start a new experiment"))
+        self.act_open = a(self.tr("&Open experiment…"), self.open_clicked, key.Open, self.tr("Open an experiment file"))
+        self.act_save = a(self.tr("&Save"), self.save_clicked, key.Save, self.tr("Save the experiment"))
+        self.act_save_as = a(self.tr("Save &As…"), self.save_as_clicked, key.SaveAs,
+                             self.tr("Save the experiment under a new name"))
+        self.act_export_weights = a(self.tr("Export &weights…"), lambda: self._export_clicked("save_weights"),
+                                    "Ctrl+E", self.tr("Save the model's weights (.weights.h5)"))
+        self.act_export_model = a(self.tr("Export &model (.keras)…"), lambda: self._export_clicked("save_model"),
+                                  tip=self.tr("Save the whole model: architecture, weights and optimizer"))
+        self.act_export_savedmodel = a(self.tr("Export Saved&Model…"),
+                                       lambda: self._export_clicked("export_savedmodel"),
+                                       tip=self.tr("Export a TensorFlow SavedModel folder (for serving)"))
+        self.act_export_history = a(self.tr("Export &history CSV…"), lambda: self._export_clicked("save_history"),
+                                    tip=self.tr("Save the per-epoch loss and metrics as CSV"))
+        self.act_export_code = a(self.tr("Export &Python Code…"), self.export_code_clicked,
+                                 tip=self.tr("Write the experiment as a Python file that trains on its own "
+                                             "(keras.Sequential, functional API or keras.Model subclass)"))
+        self.act_export_image = a(self.tr("Export plot &image…"), self.export_image_clicked,
+                                  tip=self.tr("Save a panel or the whole window as a PNG image"))
+        self.act_load_weights = a(self.tr("&Load weights…"), lambda: self._export_clicked("load_weights"),
+                                  tip=self.tr("Load weights saved from a model of the same architecture"))
+        self.act_quit = a(self.tr("&Quit"), self.close, "Ctrl+Q")
+        self.act_undo = a(self.tr("&Undo"), self.undo, key.Undo)
+        self.act_redo = a(self.tr("&Redo"), self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.act_train = a(self.tr("&Train"), self.train_clicked, "Space", self.tr("Train / pause / resume"))
         self.act_train.setAutoRepeat(False)  # holding Space down must not toggle train and pause
-        self.act_stop = a("&Stop", self.stop_clicked, "Ctrl+.", "Stop training")
-        self.act_step = a("Step one &epoch", lambda: self.step_clicked(False), "Ctrl+T")
-        self.act_step_batch = a("Step one &batch", lambda: self.step_clicked(True), "Ctrl+Shift+T")
-        self.act_reset = a("&Reset weights", self.reset_clicked, "Ctrl+R", "Draw new initial weights")
-        self.act_reset_layout = a("Reset &layout", self.reset_layout)
-        self.act_shortcuts = a("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
-        self.act_about = a("&About Playground", self.show_about)
+        self.act_stop = a(self.tr("&Stop"), self.stop_clicked, "Ctrl+.", self.tr("Stop training"))
+        self.act_step = a(self.tr("Step one &epoch"), lambda: self.step_clicked(False), "Ctrl+T")
+        self.act_step_batch = a(self.tr("Step one &batch"), lambda: self.step_clicked(True), "Ctrl+Shift+T")
+        self.act_reset = a(self.tr("&Reset weights"), self.reset_clicked, "Ctrl+R", self.tr("Draw new initial weights"))
+        self.act_reset_layout = a(self.tr("Reset &layout"), self.reset_layout)
+        self.act_shortcuts = a(self.tr("&Keyboard shortcuts"), self.show_shortcuts, key.HelpContents)
+        self.act_about = a(self.tr("&About Playground"), self.show_about)
         self.model_actions = (self.act_export_weights, self.act_export_model, self.act_export_savedmodel,
-                              self.act_export_history, self.act_load_weights)
+                              self.act_export_history, self.act_load_weights, self.act_export_code)
         for action in (self.act_train, self.act_stop, self.act_step, self.act_step_batch, self.act_reset,
                        self.act_undo, self.act_redo):
             self.addAction(action)  # shortcuts work while the menu bar is hidden
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        file = bar.addMenu("&File")
+        file = bar.addMenu(self.tr("&File"))
         file.addActions([self.act_new, self.act_open])
-        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu = file.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.examples_menu = file.addMenu("Open E&xample")
+        self.examples_menu = file.addMenu(self.tr("Open E&xample"))
         self._fill_examples()
         file.addActions([self.act_save, self.act_save_as])
         file.addSeparator()
         file.addActions([self.act_export_weights, self.act_export_model, self.act_export_savedmodel,
-                         self.act_export_history, self.act_export_image])
+                         self.act_export_history, self.act_export_code, self.act_export_image])
         file.addSeparator()
         file.addAction(self.act_load_weights)
         file.addSeparator()
         file.addAction(self.act_quit)
-        edit = bar.addMenu("&Edit")
+        edit = bar.addMenu(self.tr("&Edit"))
         edit.addActions([self.act_undo, self.act_redo])
-        train = bar.addMenu("&Training")
+        train = bar.addMenu(self.tr("&Training"))
         train.addActions([self.act_train, self.act_stop, self.act_step, self.act_step_batch, self.act_reset])
         train.addSeparator()
-        self.act_keep_weights = QAction("&Keep Trained Weights Where Shapes Match", self)
+        self.act_keep_weights = QAction(self.tr("&Keep Trained Weights Where Shapes Match"), self)
         self.act_keep_weights.setObjectName("keepWeightsAction")
         self.act_keep_weights.setCheckable(True)
-        self.act_keep_weights.setStatusTip("A new model (after an edit of the network) starts from the trained "
-                                           "weights of every layer whose shape is unchanged")
+        self.act_keep_weights.setStatusTip(self.tr("A new model (after an edit of the network) starts from the "
+                                                   "trained weights of every layer whose shape is unchanged"))
         self.act_keep_weights.toggled.connect(
             lambda on: setattr(self.trainer.session, "keep_matching_weights", on))
         train.addAction(self.act_keep_weights)
-        view = bar.addMenu("&View")
+        view = bar.addMenu(self.tr("&View"))
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction(self.act_reset_layout)
-        help_ = bar.addMenu("&Help")
+        view.addMenu(LanguageMenu(self.dialogs, view))
+        help_ = bar.addMenu(self.tr("&Help"))
         help_.addActions([self.act_shortcuts, self.act_about])
 
     def _make_status_bar(self) -> None:
@@ -296,6 +326,10 @@ class MainWindow(QMainWindow):
         p.stop.clicked.connect(self.stop_clicked)
         p.step.step.connect(self.step_clicked)
         p.reset.clicked.connect(self.reset_clicked)
+        self.network.neuronHovered.connect(self.output.preview_neuron)
+        self.network.neuronClicked.connect(self.output.pin_neuron)
+        self.network.weightEdited.connect(self._weight_edited)
+        self.output.discretize_check.toggled.connect(self.network.set_discretized)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # -- state -> views and engine --------------------------------------------------------------
@@ -333,7 +367,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _edit_error(self, text: str) -> None:
-        self.dialogs.warning("Cannot use this data set", text)
+        self.dialogs.warning(self.tr("Cannot use this data set"), text)
 
     # -- engine -> views ------------------------------------------------------------------------
     @Slot()
@@ -354,20 +388,24 @@ class MainWindow(QMainWindow):
         elif isinstance(event, ev.Weights):
             self.weights.add(event)
             self.network.add(event)
+        elif isinstance(event, ev.WeightHistory):
+            self.weights.add_history(event)
         elif isinstance(event, ev.Boundary):
             self.output.add_boundary(event)
+            self.network.add_boundary(event)
         elif isinstance(event, ev.Predictions):
             self.output.add_predictions(event)
         elif isinstance(event, ev.Progress):
             self._progress = event
         elif isinstance(event, ev.Started):
             self._device = event.device
-            self.statusBar().showMessage(f"Training to epoch {event.total_epochs} on {event.device}…")
+            self.statusBar().showMessage(
+                self.tr("Training to epoch {0} on {1}…").format(event.total_epochs, event.device))
         elif isinstance(event, ev.Edited):
             self.curves.add_marker(event.epoch, event.label)
-            self.statusBar().showMessage(f"Applied at epoch {event.epoch}: {event.label}.", 5000)
+            self.statusBar().showMessage(self.tr("Applied at epoch {0}: {1}.").format(event.epoch, event.label), 5000)
         elif isinstance(event, ev.Paused):
-            self.statusBar().showMessage(f"Paused at {self._position(event.epoch)}.")
+            self.statusBar().showMessage(self.tr("Paused at {0}.").format(self._position(event.epoch)))
             self._update_controls()
         elif isinstance(event, ev.Finished):
             self.statusBar().showMessage(self._finished_text(event))
@@ -375,23 +413,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(event.message)
         elif isinstance(event, ev.Failed):
             self.statusBar().showMessage(event.message)
-            self.dialogs.warning("Training failed", event.message)
+            self.dialogs.warning(self.tr("Training failed"), event.message)
         self._epoch = event.epoch
         self._status_dirty = True
 
     def _finished_text(self, event: ev.Finished) -> str:
         if event.reason == "finished":
-            return f"Trained to epoch {event.epoch} in {event.seconds:.1f} s."
+            return self.tr("Trained to epoch {0} in {1:.1f} s.").format(event.epoch, event.seconds)
         if event.reason == "stopped":
-            return f"Stopped at epoch {event.epoch}."
-        return f"Stepped to {self._position(event.epoch)}."
+            return self.tr("Stopped at epoch {0}.").format(event.epoch)
+        return self.tr("Stepped to {0}.").format(self._position(event.epoch))
 
     def _position(self, epoch: int) -> str:
         """"epoch 12" (12 done), or "batch 3 of 25 of epoch 13" in the middle of an epoch."""
         progress = self._progress
         if progress is not None and progress.epoch == epoch and progress.batch:
-            return f"batch {progress.batch} of {progress.batches_per_epoch} of epoch {epoch + 1}"
-        return f"epoch {epoch}"
+            return self.tr("batch {0} of {1} of epoch {2}").format(
+                progress.batch, progress.batches_per_epoch, epoch + 1)
+        return self.tr("epoch {0}").format(epoch)
 
     def _clear_views(self) -> None:
         for view in self.views:
@@ -410,12 +449,12 @@ class MainWindow(QMainWindow):
         self._device = device
         self._status_dirty = True
         if not self.trainer.live:
-            self.statusBar().showMessage("Ready to train.", 3000)
+            self.statusBar().showMessage(self.tr("Ready to train."), 3000)
 
     @Slot()
     def _on_tensorflow_ready(self) -> None:
         self.tensorflow_ready = True
-        self.statusBar().showMessage("TensorFlow is ready.", 3000)
+        self.statusBar().showMessage(self.tr("TensorFlow is ready."), 3000)
         self._update_controls()
         self.tensorflowReady.emit()  # a receiver may close the window: then nothing is built
         self._send()
@@ -456,13 +495,14 @@ class MainWindow(QMainWindow):
             return
         self._status_dirty = False
         progress = self._progress
-        self.epoch_label.setText(f"Epoch {self._epoch}")
+        self.epoch_label.setText(self.tr("Epoch {0}").format(self._epoch))
         self.device_label.setText(self._device or "—")
         if progress is not None:
-            self.speed_label.setText(f"{progress.samples_per_second:,.0f} samples/s")
-            self.training_panel.set_progress(progress.fraction, f"Epoch {progress.epoch} ({progress.fraction:.0%})")
+            self.speed_label.setText(self.tr("{0:,.0f} samples/s").format(progress.samples_per_second))
+            self.training_panel.set_progress(progress.fraction, self.tr("Epoch {0} ({1:.0%})").format(
+                progress.epoch, progress.fraction))
         else:
-            self.speed_label.setText("— samples/s")
+            self.speed_label.setText(self.tr("— samples/s"))
             self.training_panel.set_progress(0.0, "")
 
     # -- controls --------------------------------------------------------------------------------
@@ -473,29 +513,30 @@ class MainWindow(QMainWindow):
         p = self.training_panel
         style = self.style()
         if not ready:
-            why = "Loading TensorFlow…"
+            why = self.tr("Loading TensorFlow…")
         elif not ok:
-            why = "Fix the problems shown first."
+            why = self.tr("Fix the problems shown first.")
         else:
             why = ""
         p.train.setEnabled(live or (ready and ok))
-        text = "Resume" if live and paused else ("Pause" if live else "Train")
+        text = self.tr("Resume") if live and paused else (self.tr("Pause") if live else self.tr("Train"))
         icon = style.StandardPixmap.SP_MediaPause if live and not paused else style.StandardPixmap.SP_MediaPlay
         p.train.setText(text)
         p.train.setIcon(style.standardIcon(icon))
-        p.train.setToolTip(why or f"{text} (Space)")
+        p.train.setToolTip(why or self.tr("{0} (Space)").format(text))
         self.act_train.setText(f"&{text}")
         self.act_train.setEnabled(p.train.isEnabled())
         p.stop.setEnabled(live)
         self.act_stop.setEnabled(live)
+        self.network.set_editable(ready and ok and (paused or not live))
         for widget in (p.step, p.reset, self.act_step, self.act_step_batch, self.act_reset, *self.model_actions):
             widget.setEnabled(ready and ok)
         if why:
             for button in (p.step, p.reset):
                 button.setToolTip(why)
         else:
-            p.step.setToolTip("Train one epoch (Ctrl+T); Shift+click: one batch")
-            p.reset.setToolTip("Draw new initial weights (same architecture) and clear the history (Ctrl+R)")
+            p.step.setToolTip(self.tr("Train one epoch (Ctrl+T); Shift+click: one batch"))
+            p.reset.setToolTip(self.tr("Draw new initial weights (same architecture) and clear the history (Ctrl+R)"))
 
     @Slot()
     def train_clicked(self) -> None:
@@ -505,7 +546,7 @@ class MainWindow(QMainWindow):
                 self.trainer.run(self.state.experiment.training.epochs)
         elif self.trainer.paused:
             self.trainer.resume()
-            self.statusBar().showMessage("Training…")
+            self.statusBar().showMessage(self.tr("Training…"))
         else:
             self.trainer.pause()
         self._update_controls()
@@ -545,7 +586,7 @@ class MainWindow(QMainWindow):
     def reset_clicked(self) -> None:
         if self.tensorflow_ready and self.state.trainable():
             self.trainer.reset()
-            self.statusBar().showMessage("New initial weights drawn.", 3000)
+            self.statusBar().showMessage(self.tr("New initial weights drawn."), 3000)
 
     @property
     def epoch(self) -> int:
@@ -555,6 +596,22 @@ class MainWindow(QMainWindow):
     def predict(self, x) -> None:
         """Ask the engine for the model's output on ``x``; it arrives as ``trainer.predicted``."""
         self.trainer.predict(x)
+
+    @Slot(str, int, int, float, float)
+    def _weight_edited(self, layer: str, i: int, j: int, before: float, after: float) -> None:
+        """A link's weight typed in the network diagram: an undoable step that sets it in the model."""
+        self.state.undo_stack.push(SetWeight(self._set_weight, layer, i, j, before, after))
+
+    def _set_weight(self, layer: str, i: int, j: int, value: float) -> None:
+        """Set one weight in the session's model: into a paused run (between chunks), else in the
+        training thread; the views then show a snapshot of the model with it."""
+        engine = self.trainer.session.engine
+        if engine is None:
+            self.statusBar().showMessage(self.tr("There is no model to set a weight in."), 5000)
+            return
+        edit = KernelEdit(layer, i, j, value)
+        if not engine.offer(edit):
+            QTimer.singleShot(0, self.trainer.worker, partial(engine.set_kernel, layer, i, j, value))
 
     def undo(self) -> None:
         """Undo the last edit; for an edit that needed a new model, the session takes back the
@@ -569,8 +626,8 @@ class MainWindow(QMainWindow):
         stack = self.state.undo_stack
         self.act_undo.setEnabled(stack.canUndo())
         self.act_redo.setEnabled(stack.canRedo())
-        self.act_undo.setText(f"&Undo {stack.undoText()}".rstrip())
-        self.act_redo.setText(f"&Redo {stack.redoText()}".rstrip())
+        self.act_undo.setText(self.tr("&Undo {0}").format(stack.undoText()).rstrip())
+        self.act_redo.setText(self.tr("&Redo {0}").format(stack.redoText()).rstrip())
 
     # -- files -----------------------------------------------------------------------------------
     def _directory(self) -> str:
@@ -595,7 +652,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self._open_checked(p))
         self.recent_menu.addSeparator()
-        clear = self.recent_menu.addAction("Clear list")
+        clear = self.recent_menu.addAction(self.tr("Clear list"))
         clear.triggered.connect(lambda: settings().remove("recentFiles"))
 
     def _fill_examples(self) -> None:
@@ -606,8 +663,8 @@ class MainWindow(QMainWindow):
         self.examples_menu.setToolTipsVisible(True)
         for path in sorted(resources_path.examples(), key=lambda p: (rank.get(p.stem, len(rank)), p.stem)):
             info = infos.get(path.stem)
-            action = self.examples_menu.addAction(info.title if info else path.stem)
-            action.setToolTip(info.description if info else str(path))
+            action = self.examples_menu.addAction(i18n.dataset(info.title) if info else path.stem)
+            action.setToolTip(i18n.dataset(info.description) if info else str(path))
             action.triggered.connect(lambda _=False, p=str(path): self._open_checked(p, example=True))
 
     def _maybe_save(self) -> bool:
@@ -629,7 +686,7 @@ class MainWindow(QMainWindow):
     def open_clicked(self) -> None:
         if not self._maybe_save():
             return
-        path = self.dialogs.open_path("Open experiment", self._directory(), EXPERIMENT_FILTER)
+        path = self.dialogs.open_path(self.tr("Open experiment"), self._directory(), self.tr(EXPERIMENT_FILTER))
         if path:
             self.open_experiment(path)
 
@@ -649,11 +706,11 @@ class MainWindow(QMainWindow):
             self.trainer.stop()
             self.state.reset(experiment, None if example else Path(path))
         except PlaygroundError as exc:
-            self.dialogs.warning("Cannot open the experiment", str(exc))
+            self.dialogs.warning(self.tr("Cannot open the experiment"), str(exc))
             return False
         if not example:
             self._remember(path)
-        self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)
+        self.statusBar().showMessage(self.tr("Opened {0}.").format(Path(path).name), 5000)
         return True
 
     @Slot()
@@ -665,30 +722,36 @@ class MainWindow(QMainWindow):
     @Slot()
     def save_as_clicked(self) -> bool:
         start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}.json")
-        path = _with_suffix(self.dialogs.save_path("Save experiment", start, EXPERIMENT_FILTER), ".json")
+        path = _with_suffix(
+            self.dialogs.save_path(self.tr("Save experiment"), start, self.tr(EXPERIMENT_FILTER)), ".json")
         return bool(path) and self.save_experiment(path)
 
     def save_experiment(self, path: str | Path) -> bool:
         try:
             self.state.save(path)
         except PlaygroundError as exc:
-            self.dialogs.warning("Cannot save the experiment", str(exc))
+            self.dialogs.warning(self.tr("Cannot save the experiment"), str(exc))
             return False
         self._remember(path)
         self._update_title()
-        self.statusBar().showMessage(f"Saved {Path(path).name}.", 5000)
+        self.statusBar().showMessage(self.tr("Saved {0}.").format(Path(path).name), 5000)
         return True
 
-    FILE_DIALOGS = {  # operation: (title, filter, suffix, save?)
-        "save_weights": ("Export weights", "Keras weights (*.weights.h5)", ".weights.h5", True),
-        "save_model": ("Export model", "Keras model (*.keras)", ".keras", True),
-        "export_savedmodel": ("Export SavedModel folder", "", "", True),
-        "save_history": ("Export history", "CSV files (*.csv)", ".csv", True),
-        "load_weights": ("Load weights", "Keras weights or model (*.weights.h5 *.keras)", "", False),
+    FILE_DIALOGS = {  # operation: (title, filter, suffix, save?); the texts are translated when shown
+        "save_weights": (QT_TRANSLATE_NOOP("MainWindow", "Export weights"),
+                         QT_TRANSLATE_NOOP("MainWindow", "Keras weights (*.weights.h5)"), ".weights.h5", True),
+        "save_model": (QT_TRANSLATE_NOOP("MainWindow", "Export model"), QT_TRANSLATE_NOOP("MainWindow", "Keras model (*.keras)"),
+                       ".keras", True),
+        "export_savedmodel": (QT_TRANSLATE_NOOP("MainWindow", "Export SavedModel folder"), "", "", True),
+        "save_history": (QT_TRANSLATE_NOOP("MainWindow", "Export history"), QT_TRANSLATE_NOOP("MainWindow", "CSV files (*.csv)"),
+                         ".csv", True),
+        "load_weights": (QT_TRANSLATE_NOOP("MainWindow", "Load weights"),
+                         QT_TRANSLATE_NOOP("MainWindow", "Keras weights or model (*.weights.h5 *.keras)"), "", False),
     }
 
     def _export_clicked(self, operation: str) -> None:
         title, filters, suffix, save = self.FILE_DIALOGS[operation]
+        title, filters = self.tr(title), self.tr(filters) if filters else ""
         stem = str(Path(self._directory()) / Path(self.state.display_name).stem)
         if operation == "export_savedmodel":
             path = self.dialogs.folder_path(title, stem + "_savedmodel")
@@ -702,8 +765,9 @@ class MainWindow(QMainWindow):
     def _file_operation(self, operation: str, path: str | Path) -> None:
         """Queue a file operation on the model; a live run is stopped first, if the user agrees."""
         if self.trainer.live:
-            verb = "load the weights" if operation == "load_weights" else "export"
-            if not self.dialogs.confirm("Training is running", f"Stop training to {verb}?", "Stop"):
+            question = (self.tr("Stop training to load the weights?") if operation == "load_weights" else
+                        self.tr("Stop training to export?"))
+            if not self.dialogs.confirm(self.tr("Training is running"), question, self.tr("Stop")):
                 return
             self.trainer.stop()
         self.trainer.file_operation(operation, str(path))
@@ -724,18 +788,50 @@ class MainWindow(QMainWindow):
     def load_weights(self, path: str | Path) -> None:
         self._file_operation("load_weights", path)
 
-    IMAGE_SOURCES = {"Curves": "curves", "Output": "output", "Weights": "weights", "Network": "network",
-                     "Whole window": "window"}
+    CODE_STYLES = {"keras.Sequential": "sequential",  # the choices, translated when shown
+                   QT_TRANSLATE_NOOP("MainWindow", "Functional API: keras.Model(inputs, outputs)"): "functional",
+                   QT_TRANSLATE_NOOP("MainWindow", "keras.Model subclass"): "subclass"}
+
+    @Slot()
+    def export_code_clicked(self) -> None:
+        styles = {self.tr(text): style for text, style in self.CODE_STYLES.items()}
+        style = self.dialogs.choose(self.tr("Export Python code"), self.tr("Model style (seed 002 shows all three)"),
+                                    list(styles))
+        if not style:
+            return
+        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}.py")
+        path = _with_suffix(self.dialogs.save_path(self.tr("Export Python code"), start,
+                                                   self.tr("Python files (*.py)")), ".py")
+        if path:
+            self.export_code(path, styles[style])
+
+    def export_code(self, path: str | Path, style: str) -> bool:
+        """Write the experiment as a Python file in ``style`` (and its data CSV beside it, for a set
+        without a generator). It builds a fresh model of its own, never the one training."""
+        try:
+            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset)
+        except PlaygroundError as exc:
+            self.dialogs.warning(self.tr("Cannot export the code"), str(exc))
+            return False
+        names = self.tr(" and ").join(p.name for p in written)
+        self.statusBar().showMessage(self.tr("Wrote {0}.").format(names), 5000)
+        return True
+
+    IMAGE_SOURCES = {QT_TRANSLATE_NOOP("MainWindow", "Curves"): "curves", QT_TRANSLATE_NOOP("MainWindow", "Output"): "output",  # translated when shown
+                     QT_TRANSLATE_NOOP("MainWindow", "Weights"): "weights", QT_TRANSLATE_NOOP("MainWindow", "Network"): "network",
+                     QT_TRANSLATE_NOOP("MainWindow", "Whole window"): "window"}
 
     @Slot()
     def export_image_clicked(self) -> None:
-        what = self.dialogs.choose("Export plot image", "Panel", list(self.IMAGE_SOURCES))
+        sources = {self.tr(text): source for text, source in self.IMAGE_SOURCES.items()}
+        what = self.dialogs.choose(self.tr("Export plot image"), self.tr("Panel"), list(sources))
         if not what:
             return
-        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}_{self.IMAGE_SOURCES[what]}.png")
-        path = _with_suffix(self.dialogs.save_path("Export plot image", start, "PNG images (*.png)"), ".png")
+        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}_{sources[what]}.png")
+        path = _with_suffix(self.dialogs.save_path(self.tr("Export plot image"), start,
+                                                   self.tr("PNG images (*.png)")), ".png")
         if path:
-            self.export_plot_image(path, self.IMAGE_SOURCES[what])
+            self.export_plot_image(path, sources[what])
 
     def export_plot_image(self, path: str | Path, what: str = "window") -> bool:
         """Save a PNG of a dock (``curves``, ``output``, ``weights``, ``network``) or the whole ``window``."""
@@ -745,9 +841,9 @@ class MainWindow(QMainWindow):
                 if not widget.grab().save(str(tmp), "PNG"):
                     raise PlaygroundError(f"Cannot write the image {path}.")
         except PlaygroundError as exc:
-            self.dialogs.warning("Cannot export the image", str(exc))
+            self.dialogs.warning(self.tr("Cannot export the image"), str(exc))
             return False
-        self.statusBar().showMessage(f"Saved {Path(path).name}.", 5000)
+        self.statusBar().showMessage(self.tr("Saved {0}.").format(Path(path).name), 5000)
         return True
 
     # -- window ----------------------------------------------------------------------------------
@@ -765,15 +861,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in SHORTCUTS)
-        self.dialogs.information("Keyboard shortcuts", f"<table cellspacing='6'>{rows}</table>")
+        rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(self.tr(v))}</td></tr>"
+                       for k, v in SHORTCUTS)
+        self.dialogs.information(self.tr("Keyboard shortcuts"), f"<table cellspacing='6'>{rows}</table>")
 
     @Slot()
     def show_about(self) -> None:
         self.dialogs.information(
-            "About Playground",
-            "<b>Playground</b>: build a neural network point-and-click and watch a real Keras model learn, "
-            "live. Everything you build exports to Keras' own formats.")
+            self.tr("About Playground"),
+            self.tr("<b>Playground</b>: build a neural network point-and-click and watch a real Keras model learn, "
+                    "live. Everything you build exports to Keras' own formats."))
 
     def _restore_settings(self) -> bool:
         """Restore the last window geometry and dock layout; False if there was none."""

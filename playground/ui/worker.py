@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
 
 from playground.core import events as ev
 from playground.core.session import NO_MODEL, Session
@@ -55,7 +55,7 @@ class Worker(QObject):
         except PlaygroundError as exc:
             self.error.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - the thread must survive and the user must know
-            self.error.emit(f"{what} failed: {type(exc).__name__}: {exc}")
+            self.error.emit(self.tr("{0} failed: {1}: {2}").format(self.tr(what), type(exc).__name__, exc))
         else:
             return True
         return False
@@ -70,10 +70,10 @@ class Worker(QObject):
         from playground.core.engine import configure_gpus, leave_cores_free
         from playground.tf_quiet import import_tensorflow  # seconds; hides TensorFlow's start-up log lines
 
-        if not self._guard("Loading TensorFlow", import_tensorflow):
+        if not self._guard(QT_TRANSLATE_NOOP("Worker", "Loading TensorFlow"), import_tensorflow):
             return
         leave_cores_free(1)  # the window keeps a core of its own: it stays smooth while training runs
-        if self._guard("Loading TensorFlow", configure_gpus):
+        if self._guard(QT_TRANSLATE_NOOP("Worker", "Loading TensorFlow"), configure_gpus):
             self.ready.emit()
 
     @Slot(int, object, object, bool)
@@ -82,7 +82,7 @@ class Worker(QObject):
         (the edit stopped a running run) the new model trains on at once, as in TensorFlow Playground."""
         if generation < self.latest:
             return
-        if self._guard("Building the model", self.session.edit, experiment, dataset):
+        if self._guard(QT_TRANSLATE_NOOP("Worker", "Building the model"), self.session.edit, experiment, dataset):
             self.prepared.emit(generation, self.session.device)
             if carry_on:
                 self.session.start()
@@ -96,19 +96,19 @@ class Worker(QObject):
     @Slot(int)
     def run(self, epochs: int) -> None:
         """Train to ``epochs`` (or that many more if already there)."""
-        self._guard("Training", self.session.run, epochs)
+        self._guard(QT_TRANSLATE_NOOP("Worker", "Training"), self.session.run, epochs)
         self.idle.emit("run")
 
     @Slot(str)
     def step(self, kind: str) -> None:
         """One epoch or one batch, when no run is live."""
-        self._guard("Training", self.session.step, kind)
+        self._guard(QT_TRANSLATE_NOOP("Worker", "Training"), self.session.step, kind)
         self.idle.emit("step")
 
     @Slot()
     def reset(self) -> None:
         """New initial weights for the same architecture."""
-        self._guard("Resetting the weights", self.session.reset)
+        self._guard(QT_TRANSLATE_NOOP("Worker", "Resetting the weights"), self.session.reset)
 
     @Slot(str, str)
     def export(self, what: str, path: str) -> None:
@@ -116,14 +116,14 @@ class Worker(QObject):
         operation, sentence = self.FILE_OPERATIONS[what]
         if self._guard(sentence, getattr(self, operation), path):
             self.fileDone.emit(what, path)
-            self.done.emit(f"{sentence} {path}: done.")
+            self.done.emit(self.tr("{0} {1}: done.").format(self.tr(sentence), path))
 
     FILE_OPERATIONS = {
-        "save_weights": ("_save_weights", "Exporting the weights to"),
-        "save_model": ("_save_model", "Exporting the model to"),
-        "export_savedmodel": ("_export_savedmodel", "Exporting a SavedModel to"),
-        "save_history": ("_save_history", "Exporting the training history to"),
-        "load_weights": ("_load_weights", "Loading the weights from"),
+        "save_weights": ("_save_weights", QT_TRANSLATE_NOOP("Worker", "Exporting the weights to")),
+        "save_model": ("_save_model", QT_TRANSLATE_NOOP("Worker", "Exporting the model to")),
+        "export_savedmodel": ("_export_savedmodel", QT_TRANSLATE_NOOP("Worker", "Exporting a SavedModel to")),
+        "save_history": ("_save_history", QT_TRANSLATE_NOOP("Worker", "Exporting the training history to")),
+        "load_weights": ("_load_weights", QT_TRANSLATE_NOOP("Worker", "Loading the weights from")),
     }
 
     def _save_weights(self, path: str) -> None:
@@ -161,7 +161,7 @@ class Worker(QObject):
         def predict():
             self._model()
             self.predicted.emit(self.engine.predict(np.asarray(x, np.float32)))
-        self._guard("Predicting", predict)
+        self._guard(QT_TRANSLATE_NOOP("Worker", "Predicting"), predict)
 
 
 class TrainingThread(QThread):

@@ -15,5 +15,6 @@ BENCHMARKS = {
     "boundary": "The 100x100 decision-boundary grid inside training",
     "gpu": "Benchmarks 1 and 2 on a GPU, and the device auto picks",
     "edits": "Edit -> first epoch of the model it gives, and a live edit -> the next chunk",
+    "soak": "A million epochs with every event consumed: resident memory and its growth",
 }
 """Benchmark name (a module of this package with ``run(quick) -> list[Record]``) -> what it measures."""

@@ -174,14 +174,14 @@ def test_undo_to_a_kept_model_brings_back_its_weights_epoch_and_history():
     s.start()
     s.run(5)
     x = run.data.raw_test[:20]
-    before, history = s.engine.predict(x), dict(s.engine.history)
+    before, history = s.engine.predict(x), {k: list(v) for k, v in s.engine.history.items()}
     assert run.edit(with_units(run.exp, 3)) == "new"
     assert s.epoch == 0 and s.state == "idle"
     s.start()
     s.run(2)
     run.events.clear()
     assert run.edit(run.exp) == "kept"
-    assert s.epoch == 5 and s.engine.history == history
+    assert s.epoch == 5 and {k: list(v) for k, v in s.engine.history.items()} == history
     np.testing.assert_array_equal(s.engine.predict(x), before)
     replayed = [e for e in run.events if isinstance(e, ev.Metrics)]
     assert len(replayed) == 1 and list(replayed[0].values["loss"]) == history["loss"], \

@@ -4,9 +4,9 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF
-from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QToolTip
 
 from playground.core import events
 from playground.plots.network import MAX_NODES, MAX_WIDTH, MIN_WIDTH, NetworkView
@@ -129,7 +129,7 @@ LINK_TIP = re.compile(r"(.+) → (\w+) unit (\d+)\nweight ([+-]\d\.\d{4})\n\(ker
 def test_hovering_a_link_shows_the_weight_between_the_nodes_it_joins(view):
     trained(view)
     links = view.link_items()
-    inputs, layers, kernels = ["x1", "x2", "x1^2"], ["hidden_1", "output"], [HIDDEN, OUTPUT]
+    inputs, layers, kernels = ["x₁", "x₂", "x₁²"], ["hidden_1", "output"], [HIDDEN, OUTPUT]
     checked = 0
     for link, (column, i), (_, j) in link_ends(view):
         point = clear_point(link, links)
@@ -178,11 +178,11 @@ def test_clearing_draws_every_link_alike_again(view):
 
 def test_wide_layers_are_capped_with_a_count(view):
     inputs = [f"f{i}" for i in range(20)]
-    view.set_architecture(inputs, [100, 10], ["hidden_1", "output"])
-    assert view.link_count() == MAX_NODES * MAX_NODES + MAX_NODES * 10
+    view.set_architecture(inputs, [100, MAX_NODES - 2], ["hidden_1", "output"])
+    assert view.link_count() == MAX_NODES * MAX_NODES + MAX_NODES * (MAX_NODES - 2)
     assert view.marker_texts() == [f"+{20 - MAX_NODES}", f"+{100 - MAX_NODES}"]
     rng = np.random.default_rng(0)
-    hidden, output = rng.normal(size=(20, 100)), rng.normal(size=(100, 10))
+    hidden, output = rng.normal(size=(20, 100)), rng.normal(size=(100, MAX_NODES - 2))
     view.add(events.Weights(1, (layer("hidden_1", hidden, rng.normal(size=100)), layer("output", output))))
     view.refresh()
     kernels = [hidden, output]
@@ -205,3 +205,88 @@ def test_empty_view_has_a_hint(view):
     texts = [item.text() for item in view.scene().items() if hasattr(item, "text")]
     assert "Choose a data set to see the network." in texts
     assert view.link_count() == 0
+
+
+def test_labels_keep_their_size_and_do_not_overlap_with_wide_layers(qtbot):
+    """16-unit layers in a small dock: the drawing shrinks, its text does not (about 11 px, not 6); input
+    labels that would overlap are skipped, never squeezed; features are written as the Data panel does."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(340, 160)
+    view.show()
+    qtbot.waitExposed(view)
+    features = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"] + [f"f{i}" for i in range(9)]
+    view.set_architecture(features, [16, 16, 1], ["hidden_1", "hidden_2", "output"])
+    font = QFont(view.font())
+    font.setPointSizeF(8.5)
+    assert view.label_pixel_size() >= QFontMetricsF(font).height() - 0.5, \
+        f"labels are {view.label_pixel_size():.1f} px tall on screen"
+    labels = view.input_labels()
+    written = ["x₁", "x₂", "x₁²", "x₂²", "x₁·x₂", "sin(x₁)", "sin(x₂)"]  # as the Data panel writes them
+    assert [text for text, _ in labels][:7] == written
+    shown = [item for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem)
+             and item.isVisible() and item.text() in {text for text, _ in labels}]
+    rects = sorted((view.mapFromScene(item.scenePos()).y(), item.text()) for item in shown)
+    gaps = np.diff([y for y, _ in rects])
+    assert len(rects) >= 4 and gaps.min() >= view.label_pixel_size() - 1, \
+        f"input labels overlap on screen: {rects}"
+    node = view.node_items()[0].sceneBoundingRect()
+    assert view.transform().m11() * node.width() < 28, "the drawing did not shrink: the test proves nothing"
+
+
+def move_mouse(view, at):
+    """The mouse moves to ``at`` on the view (QTest's mouseMove delivers no move event offscreen)."""
+    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(at), QPointF(view.viewport().mapToGlobal(at)),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def test_pointing_at_and_clicking_a_node_with_a_map_names_it(view, qtbot):
+    view.set_architecture(["x1", "x1^2"], [3, 1], ["hidden_1", "output"])
+    m = 6
+    xs = np.linspace(-2, 2, m, dtype=np.float32)
+    maps = (np.zeros((m, m, 2), np.float32), np.ones((m, m, 3), np.float32))
+    hovered, clicked = [], []
+    view.neuronHovered.connect(lambda *a: hovered.append(a))
+    view.neuronClicked.connect(lambda *a: clicked.append(a))
+    node = view.node_item(1, 2)
+    at = view.mapFromScene(node.sceneBoundingRect().center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert clicked == [], "a node without a map offered one"
+    view.add_boundary(events.Boundary(1, xs, xs, np.zeros((m, m, 1)), xs, xs, maps))
+    view.refresh()
+    move_mouse(view, at + QPoint(0, 200))  # off the node, then onto it
+    move_mouse(view, at)
+    assert hovered[-1] == (1, 2, "hidden_1 unit 3")
+    move_mouse(view, at + QPoint(0, 200))
+    assert hovered[-1] == (-1, -1, ""), "leaving the node did not say so"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert clicked == [(1, 2, "hidden_1 unit 3")]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(view.node_item(0, 1).sceneBoundingRect().center()))
+    assert clicked[-1] == (0, 1, "x₁²")
+
+
+def test_clicking_a_link_while_editable_edits_its_weight(view, qtbot):
+    trained(view)
+    edits = []
+    view.weightEdited.connect(lambda *a: edits.append(a))
+    link = view.link_item(0, 2, 1)  # x1^2 -> hidden_1 unit 2: -0.45
+    at = view.mapFromScene(clear_point(link, view.link_items()))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert view.weight_editor().isHidden(), "the editor opened while training (not editable)"
+    view.set_editable(True)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    editor = view.weight_editor()
+    assert editor.isVisible() and float(editor.text()) == pytest.approx(HIDDEN[2, 1])
+    editor.selectAll()
+    qtbot.keyClicks(editor, "abc")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert editor.isVisible() and edits == [] and "'abc' is not a number" in editor.toolTip()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "0.8125")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert edits == [("hidden_1", 2, 1, HIDDEN[2, 1], 0.8125)], edits
+    assert editor.isHidden()

@@ -152,11 +152,13 @@ def test_multiclass_boundary_takes_the_likeliest_class_colour(view):
     np.testing.assert_array_equal(view.boundary_at(1.0, 0.0)[:3], 255, err_msg="unsure: not white")
 
 
-def table_set():
-    """A 3-class set of 4 features (no 2-D plane): the output is a confusion matrix."""
+def table_set(y_test):
+    """A 3-class set of 4 features (no 2-D plane) whose test split has the targets ``y_test``: the output
+    is a confusion matrix."""
     rng = np.random.default_rng(5)
-    x, y = rng.normal(size=(30, 4)).astype(np.float32), (np.arange(30) % 3).astype(np.int32)
-    return Dataset("flowers", "multiclass", x[:20], y[:20], x[20:], y[20:], tuple("abcd"),
+    y_test = np.asarray(y_test, dtype=np.int32)
+    x, y = rng.normal(size=(20 + len(y_test), 4)).astype(np.float32), (np.arange(20) % 3).astype(np.int32)
+    return Dataset("flowers", "multiclass", x[:20], y, x[20:], y_test, tuple("abcd"),
                    ("setosa", "versicolor", "virginica"))
 
 
@@ -186,11 +188,11 @@ def drawn_ticks(plot, side):
 
 
 def test_confusion_matrix_cells_show_the_counts_of_the_predictions(view):
-    ds = table_set()
-    view.set_dataset(ds)
-    assert view.stack.currentWidget() is view.confusion_plot
     rng = np.random.default_rng(4)
     y_true = rng.integers(0, 3, 40).astype(np.int32)
+    ds = table_set(y_true)
+    view.set_dataset(ds)
+    assert view.stack.currentWidget() is view.confusion_plot
     y_pred = np.where(rng.uniform(size=40) < 0.6, y_true, rng.integers(0, 3, 40)).astype(np.int32)
     y_pred[y_true == 0] = 1  # class 0 is never right, and is mistaken for class 1 only: no symmetry
     counts = confusion_counts(y_true, y_pred, 3)
@@ -220,8 +222,8 @@ def test_confusion_matrix_cells_show_the_counts_of_the_predictions(view):
 
 def test_the_confusion_matrix_on_screen_has_true_classes_down(view):
     """A grab: the dark cell (most counts) is drawn at true class 2 (bottom row), predicted 0 (left)."""
-    view.set_dataset(table_set())
     y_true = np.array([2] * 9 + [0, 1], dtype=np.int32)
+    view.set_dataset(table_set(y_true))
     y_pred = np.array([0] * 9 + [0, 1], dtype=np.int32)
     view.add_predictions(events.Predictions(1, y_true, y_pred))
     view.refresh()
@@ -267,3 +269,62 @@ def test_clear_keeps_the_points_and_drops_the_output(view):
     np.testing.assert_allclose(view.shown_points("train")[0], ds.points_train)
     assert view.boundary_plot.hint.item.isVisible()
     assert title(view.boundary_plot) == "Model output"
+
+
+def test_the_colour_bar_is_the_scale_the_boundary_is_drawn_in(view):
+    view.set_dataset(plane_set())
+    assert view.colour_bar() is None, "a colour bar before any output is drawn"
+    view.add_boundary(boundary(2, checkerboard()))
+    view.refresh()
+    low, high, label, colours = view.colour_bar()
+    assert (low, high, label) == (0.0, 1.0, "P(class 1)")
+    for p in (0.05, 0.3, 0.5, 0.8, 0.95):  # the bar's colour at P against the heatmap's for P
+        row = min(int((p - low) / (high - low) * len(colours)), len(colours) - 1)
+        expected = output_colours(np.array([[[p]]]), "binary", (0.0, 1.0))[0, 0, :3]
+        assert np.abs(colours[row].astype(int) - expected.astype(int)).max() <= 3, \
+            f"the colour bar shows {colours[row]} at P = {p}, the boundary {expected}"
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-1, 1, (12, 2)).astype(np.float32)
+    target = (points[:, 0] * 3 - 7).astype(np.float32)  # -10 .. -4: a range not centred on 0
+    ds = Dataset("plane", "regression", points[:8], target[:8], points[8:], target[8:], ("x1", "x2"), (),
+                 points[:8], points[8:], EXTENT, target_name="height")
+    view.set_dataset(ds)
+    view.add_boundary(boundary(3, np.full((40, 40), -6.0)))
+    view.refresh()
+    low, high, label, colours = view.colour_bar()
+    assert (low, high) == pytest.approx((target.min(), target.max())) and label == "Predicted height"
+    row = min(int((-6.0 - low) / (high - low) * len(colours)), len(colours) - 1)
+    assert np.abs(colours[row].astype(int) - view.boundary_at(0.0, 0.0)[:3].astype(int)).max() <= 3, \
+        "the bar's colour at -6 is not the colour the surface is drawn in where the model says -6"
+    view.set_dataset(plane_set("multiclass", ("a", "b", "c")))
+    view.add_boundary(boundary(1, np.full((40, 40, 3), 1 / 3)))
+    view.refresh()
+    assert view.colour_bar() is None, "a colour bar beside a multiclass boundary (its legend says the colours)"
+
+
+def test_a_legend_of_many_classes_is_capped_with_a_count(view):
+    names = tuple(f"kind {i}" for i in range(13))
+    view.set_dataset(plane_set("multiclass", names))
+    legend = view.legend()
+    assert [text for text, _ in legend] == [f"kind {i}" for i in range(7)] + ["+6 more"], legend
+    assert [colour for _, colour in legend[:7]] == list(TAB10[:7])
+    view.set_dataset(plane_set("multiclass", names[:8]))
+    assert [text for text, _ in view.legend()] == list(names[:8]), "eight classes fit without a count"
+
+
+def test_discretize_draws_decisions_only(view):
+    view.set_dataset(plane_set())
+    event = boundary(4, checkerboard())  # P runs 0, 0.1, ..., 1.0
+    view.add_boundary(event)
+    view.discretize_check.setChecked(True)
+    orange, blue = (np.round(lighten(rgb(c), 0.3)) for c in (ORANGE, BLUE))
+    for i, j in ((0, 0), (3, 5), (10, 20), (39, 39), (17, 2)):
+        p = event.output[i, j, 0]
+        drawn = view.boundary_at(float(event.xs[j]), float(event.ys[i]))[:3]
+        np.testing.assert_allclose(drawn, blue if p > 0.5 else orange, atol=1,
+                                   err_msg=f"P = {p:.1f} is not drawn as its class when discretized")
+    assert view.colour_bar() is None, "a probability scale beside a discretized boundary"
+    view.discretize_check.setChecked(False)
+    p = event.output[3, 5, 0]
+    drawn = view.boundary_at(float(event.xs[5]), float(event.ys[3]))[:3]
+    np.testing.assert_allclose(drawn, output_colours(np.array([[[p]]]), "binary", (0, 1))[0, 0, :3], atol=1)

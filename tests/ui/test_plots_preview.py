@@ -39,7 +39,7 @@ def test_2d_sets_draw_every_point_where_it_is_in_its_class_colour(view):
     expected = np.array([rgb(ORANGE), rgb(BLUE)])[labels]
     np.testing.assert_array_equal(colours, expected, err_msg="class 0 is not orange and class 1 blue")
     assert caption_count(view) == (300, 300)
-    assert view.caption.text().endswith(": x1 across, x2 up; colour: class")
+    assert view.caption.text().endswith(": x₁ across, x₂ up; colour: class")
 
 
 def test_a_one_feature_table_draws_the_feature_across_and_the_target_up(view):

@@ -1,5 +1,6 @@
-"""WeightsView, tested by what it draws: the bars against np.histogram's edges and counts, and the history
-heatmap's count at (epoch, value) against the snapshots it was sent."""
+"""WeightsView, tested by what it draws: the bars against np.histogram's edges and counts, the history
+heatmap's count at (epoch, value) against the weights of that epoch, the distribution bands against
+np.percentile, and the summary line against the last epoch's figures."""
 import re
 
 import numpy as np
@@ -8,7 +9,8 @@ import pytest
 from playground import plots
 from playground.core import events
 from playground.plots.style import colour_at
-from playground.plots.weights import MAX_COLUMNS, ROWS, History, WeightsView, occupied_range, rebin
+from playground.core.history import PERCENTILES, LayerHistory, summarise
+from playground.plots.weights import ROWS, WeightsView, occupied_range, rebin
 
 
 @pytest.fixture
@@ -76,99 +78,110 @@ def test_bias_choice_is_off_for_layers_without_bias(view):
     assert view.kernel_radio.isChecked()
 
 
-EDGES = np.linspace(-1.0, 1.0, 31)  # every snapshot's bins: 30 of width 1/15
-SPACING = 57  # epochs between snapshots: 7 of them span the heatmap's 400 columns one epoch each
+EDGES = np.linspace(-1.0, 1.0, 31)  # every column's bins: 30 of width 1/15 (each row spans -1 .. 1)
+SPACING = 57  # epochs between recorded columns: 7 of them span the heatmap's 400 pixels one epoch each
 
 
-def moving_snapshots():
-    """8 snapshots at epochs 0, 57, ..., 399: 12 weights in bin 10 + k and 4 in bin 19, so the occupied
-    values are bins 10..19, each 6 of the heatmap's 60 rows, and no snapshot is its own mirror."""
-    out = []
+def moving_rows():
+    """8 epochs 0, 57, ..., 399 of an 18-weight kernel: the extremes -1 and 1, 12 weights in bin 10 + k
+    and 4 in bin 19, so the occupied values are bins 0..29 with most in 10..19; no column is its own
+    mirror."""
+    rows = []
     for k in range(8):
-        kernel = np.concatenate([np.full(12, (EDGES[10 + k] + EDGES[11 + k]) / 2), np.full(4, EDGES[19] + 0.01)])
-        out.append(events.Weights(SPACING * k, (layer("hidden_1", kernel.reshape(2, 8), edges=EDGES),)))
-    return out
+        rows.append(np.concatenate([[-1.0, 1.0], np.full(12, (EDGES[10 + k] + EDGES[11 + k]) / 2),
+                                    np.full(4, EDGES[19] + 0.01)]))
+    return SPACING * np.arange(8), np.array(rows)
 
 
-def test_the_history_heatmap_shows_each_snapshots_count_at_its_epoch_and_value(view):
-    sent = moving_snapshots()
-    for weights in sent:
-        view.add(weights)
+def history_event(epochs, rows, name="hidden_1", whole=False):
+    """The WeightHistory the engine sends for a kernel whose weights at ``epochs`` are ``rows``."""
+    layer = LayerHistory(name, summarise(rows), summarise(rows[:, :3] * 0.5))
+    return events.WeightHistory(int(epochs[-1]), np.asarray(epochs), (layer,), whole=whole)
+
+
+def test_the_history_heatmap_shows_each_epochs_count_at_its_epoch_and_value(view):
+    epochs, rows = moving_rows()
+    view.add_history(history_event(epochs[:3], rows[:3]))
+    view.add_history(history_event(epochs[3:], rows[3:]))  # columns arrive chunk by chunk
     view.refresh()
     assert view.history_shape() == (ROWS, 8)
-    rows_per_bin = ROWS / 10
-    for k, weights in enumerate(sent):
-        counts = weights.layers[0].kernel_counts
-        # the first epoch the snapshot is shown at, halfway to the next one, and the last's own column
-        times = (SPACING * k + 0.5, SPACING * k + SPACING / 2) if k < 7 else (SPACING * k + 0.5,)
-        for epoch in times:
-            for b in range(10, 20):
+    rows_per_bin = ROWS / 30
+    for k, epoch0 in enumerate(epochs):
+        counts, _ = np.histogram(rows[k], bins=EDGES)
+        # the first epoch the column is shown at, and halfway to the next one (the last one's own width)
+        for epoch in (epoch0 + 0.5, epoch0 + SPACING / 2):
+            for b in (0, 10, 10 + k, 15, 19, 29):
                 for value in (EDGES[b] + 0.2 / 15, EDGES[b + 1] - 0.2 / 15):
                     shown = view.history_at(epoch, value)
                     assert shown == pytest.approx(counts[b] / rows_per_bin), (
-                        f"at epoch {epoch}, weight {value:.3f} the history shows {shown} but the snapshot of "
-                        f"epoch {weights.epoch} has {counts[b]} weights there ({counts[b] / rows_per_bin:.3f} a row)")
-    assert view.history_at(100.0, EDGES[9]) is None, "the history reaches below the lowest weight"
-    assert view.history_at(-10.0, EDGES[15]) is None, "the history starts before the first snapshot"
-    np.testing.assert_allclose(view.history_image().sum(axis=0), 16, err_msg="a column lost weights")
+                        f"at epoch {epoch}, weight {value:.3f} the history shows {shown} but epoch {epoch0} "
+                        f"has {counts[b]} weights there ({counts[b] / rows_per_bin:.3f} a row)")
+    assert view.history_at(epochs[-1] + SPACING + 1, 0.0) is None, "the history reaches past the last epoch"
+    assert view.history_at(-10.0, EDGES[15]) is None, "the history starts before the first epoch"
+    np.testing.assert_allclose(view.history_image().sum(axis=0), 18, err_msg="a column lost weights")
 
 
 def test_the_history_on_screen_is_dark_where_the_weights_are(view):
-    """A grab: the snapshot of epoch 57 piles 12 weights in bin 11; bin 18 is empty then."""
-    for weights in moving_snapshots():
-        view.add(weights)
+    """A grab: epoch 57 piles 12 weights in bin 11; bin 18 is empty then."""
+    view.add_history(history_event(*moving_rows()))
     view.refresh()
     full = colour_at(view.history_plot, 80.0, (EDGES[11] + EDGES[12]) / 2)
     empty = colour_at(view.history_plot, 80.0, (EDGES[18] + EDGES[19]) / 2)
     assert empty.name() == "#ffffff", f"no weights, yet the history shows {empty.name()}"
-    assert sum(full.getRgb()[:3]) < 300, f"12 of 16 weights, yet the history shows only {full.name()}"
+    assert sum(full.getRgb()[:3]) < 300, f"12 of 18 weights, yet the history shows only {full.name()}"
 
 
-def test_history_grows_then_stays_bounded(view):
-    rng = np.random.default_rng(0)
-    for epoch in range(1, 11):
-        view.add(snapshot(epoch, rng))
+def test_the_distributions_are_the_percentiles_of_each_epochs_weights(view, qtbot):
+    rng = np.random.default_rng(3)
+    epochs = np.arange(0, 40)
+    rows = skewed(rng, (40, 50)) * (1 + epochs[:, None] / 20)  # spreading out, skewed: no band is symmetric
+    view.add_history(history_event(epochs, rows))
+    view.tabs.setCurrentIndex(1)
     view.refresh()
-    assert view.history_shape() == (ROWS, 10)
-    for epoch in range(11, 2001):
-        view.add(snapshot(epoch, rng, spread=1 + epoch / 1000))
+    drawn_epochs, drawn = view.distribution()
+    np.testing.assert_array_equal(drawn_epochs, epochs, err_msg="the bands are not at the recorded epochs")
+    np.testing.assert_allclose(drawn, np.percentile(rows, PERCENTILES, axis=1).T, rtol=1e-6,
+                               err_msg="the bands are not the percentiles of each epoch's weights")
+    assert drawn[:, 0].min() == pytest.approx(rows.min()) and drawn[:, -1].max() == pytest.approx(rows.max())
+    (x0, x1), (y0, y1) = view.distribution_plot.getPlotItem().getViewBox().viewRange()
+    assert x0 <= 0 and 39 <= x1 and y0 <= rows.min() and rows.max() <= y1, "the bands are not all in view"
+
+
+def test_the_summary_line_reads_the_last_epochs_figures_and_dead_relus(view):
+    rng = np.random.default_rng(5)
+    rows = skewed(rng, (3, 24))
+    view.add_history(history_event(np.array([4, 5, 6]), rows))
+    kernel = rows[-1].reshape(3, 8)
+    kc, ke = np.histogram(kernel, bins=30)
+    view.add(events.Weights(6, (events.LayerWeights("hidden_1", kc, ke, None, None, kernel, None, (3, 8), 0.375),)))
     view.refresh()
-    rows, columns = view.history_shape()
-    assert rows == ROWS and MAX_COLUMNS // 2 <= columns <= MAX_COLUMNS
-    image = view.history_image()
-    assert image.shape[0] == ROWS and np.isfinite(image).all()
-    np.testing.assert_allclose(image.sum(axis=0), 16, err_msg="a column of the history lost weights")
-    match = re.fullmatch(r"hidden_1 kernel at epoch (\d+)", title(view.histogram_plot))
-    assert match and int(match.group(1)) == 2000, title(view.histogram_plot)
+    numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", view.summary_text())]
+    epoch, mean, std, low, high, dead, units = numbers
+    last = rows[-1]
+    assert epoch == 6
+    assert (mean, std, low, high) == pytest.approx((last.mean(), last.std(), last.min(), last.max()), rel=1e-3), \
+        f"the summary {view.summary_text()!r} is not the last epoch's mean, std, min and max"
+    assert (dead, units) == (3, 8), view.summary_text()
 
 
-def test_a_full_history_keeps_evenly_spaced_snapshots_and_the_latest():
-    history = History(4)
-    for epoch in range(1, 2001):
-        history.add(float(epoch), np.arange(5.0), np.full(4, epoch))
-    epochs, edges, counts = history.columns()
-    assert len(epochs) <= MAX_COLUMNS and epochs[0] == 1 and epochs[-1] == 2000
-    assert len(set(np.diff(epochs[:-1]))) == 1, "the kept snapshots are not evenly spaced"
-    np.testing.assert_array_equal(counts[:, 0], epochs, err_msg="a snapshot's counts went to another epoch")
-
-
-def test_an_earlier_epoch_starts_a_new_history(view):
-    rng = np.random.default_rng(0)
-    for epoch in range(5):
-        view.add(snapshot(epoch, rng))
-    view.add(snapshot(0, rng))
+def test_a_whole_history_replaces_the_columns(view):
+    epochs, rows = moving_rows()
+    view.add_history(history_event(epochs, rows))
+    view.add_history(history_event(np.array([0, 1]), rows[:2], whole=True))  # a kept model taken back
     view.refresh()
-    assert view.history_shape() == (ROWS, 1)
+    assert view.history_shape() == (ROWS, 2)
 
 
 def test_clear_empties_the_view(view):
     view.add(snapshot(1, np.random.default_rng(0)))
+    view.add_history(history_event(*moving_rows()))
     view.refresh()
     view.clear()
     assert view.history_shape() == (ROWS, 0)
     assert view.bars()[1].size == 0
     assert view.history_image() is None and view.history_at(1.0, 0.0) is None
     assert view.histogram_plot.hint.item.isVisible()
+    assert view.summary_text() == "" and view.distribution()[0].size == 0
 
 
 def test_rebin_keeps_counts_and_splits_them_by_overlap():

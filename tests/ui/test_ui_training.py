@@ -124,25 +124,33 @@ def test_train_pause_step_resume_and_stop(make_window, driver, qtbot):
 
 
 @pytest.mark.timeout(180)
-def test_an_edit_that_needs_a_new_model_stops_the_run_without_asking(make_window, driver, qtbot):
+def test_an_edit_that_needs_a_new_model_builds_it_without_asking_and_it_trains_on(make_window, driver, qtbot):
     window = make_window()
     driver.type_into(driver.spin(window, "epochsSpin"), 1_000_000)
     driver.click(window, "trainButton")
-    qtbot.waitUntil(lambda: driver.epoch(window) >= 5, timeout=60_000)
+    qtbot.waitUntil(lambda: driver.epoch(window) >= 100, timeout=60_000)
 
     driver.type_into(driver.spin(window, "epochsSpin"), 2_000_000)  # a live edit: the run goes on
     qtbot.wait(200)
     assert window.trainer.live
+    before = driver.epoch(window)
+    shown = []  # the epochs the status bar showed from the edit on, every 5 ms
+    watcher = QTimer(window)
+    watcher.timeout.connect(lambda: shown.append(driver.epoch(window)))
+    watcher.start(5)
 
     units = driver.rows(window)[0].findChild(QSpinBox, "unitsSpin")
     driver.type_into(units, 3)
-    _ends_promptly(driver, window, "An edit that needs a new model")
-    driver.wait_ready(window)
+    driver.wait_until(lambda: driver.total_params(window) == (50, 50, 0) and min(shown, default=before) < before
+                      and driver.epoch(window) >= 5, "a new model (3 units) that starts from scratch and trains on")
+    watcher.stop()
+    assert window.trainer.live, "the new model did not train on"
     assert window.dialogs.confirms == []  # Undo is the safety net, not a question
     assert window.state.experiment.model.layers[0].units == 3
-    assert driver.total_params(window) == (50, 50, 0)  # 9 + 32 + 9: hidden_1 has 3 units
-    qtbot.waitUntil(lambda: driver.epoch(window) == 0)
-    assert len(driver.loss(window)) == 0  # a new model starts from scratch
+    epochs, _ = window.curves.series("loss", "train")
+    assert epochs[0] == 1, "the new model's curve does not start at epoch 1"
+    driver.click(window, "stopButton")
+    driver.wait_idle(window)
 
 
 @pytest.mark.timeout(180)

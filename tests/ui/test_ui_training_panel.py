@@ -140,8 +140,9 @@ def test_seed_device_batch_size_and_epochs_reach_the_run(make_window, driver, qt
     assert driver.status(window, r"Stepped to batch (\d+) of (\d+) of epoch (\d+)\.") == (1, 36, 1)
     assert driver.epoch(window) == 0 and len(driver.loss(window)) == 0
     driver.click(window, "stepButton")  # finishes the epoch under way
-    driver.wait_until(lambda: driver.epoch(window) == 1, "Step after a batch: the epoch under way finished")
-    assert driver.status(window, r"Stepped to epoch (\d+)\.") == (1,)
+    driver.wait_until(lambda: window.statusBar().currentMessage().startswith("Stepped to epoch"),
+                      "Step after a batch: the epoch under way finished")
+    assert driver.status(window, r"Stepped to epoch (\d+)\.") == (1,) and driver.epoch(window) == 1
 
     driver.click(window, "trainButton")  # to the 23 epochs set
     driver.wait_idle(window)
