@@ -238,8 +238,9 @@ class Engine:
 
     def _apply(self, experiment: Experiment | KernelEdit) -> None:
         """A constant learning rate is assigned to the optimizer's variable (the loops read it, so
-        nothing retraces); any other live field is built into a new Keras model that takes the old
-        one's weights and, for the same optimizer class, its optimizer's state."""
+        nothing retraces); a batch size retraces the loops only; any other live field is built into
+        a new Keras model that takes the old one's weights and, for the same optimizer class, its
+        optimizer's state."""
         from playground.core.edits import classify
 
         if isinstance(experiment, KernelEdit):
@@ -259,7 +260,10 @@ class Engine:
             self.model.optimizer.learning_rate.assign(experiment.training.learning_rate)
         elif self._built and fields:
             samples = self.batch * self._bs  # an epoch under way goes on from the same sample
-            self._build(self.model)
+            if fields == {"batch_size"}:
+                self._make_loops()  # the same model and optimizer: only the loops' slicing changes
+            else:
+                self._build(self.model)
             self.batch = samples // self._bs
         self.listener(ev.Edited(self.epoch, edit.label()))
 
@@ -351,8 +355,12 @@ class Engine:
             if source is None:  # the shuffle of the epoch under way survives an edit
                 self._perm = tf.Variable(tf.zeros([int(ds.x_train.shape[0])], tf.int32), trainable=False)
             self._x_pred = self._xt[:MAX_PREDICTIONS]
-        n = int(ds.x_train.shape[0])
-        bs = min(exp.training.batch_size, n)
+        self._make_loops()
+
+    def _make_loops(self) -> None:
+        """Trace (and compile) the training loops for the model and the batch size there are now."""
+        n = int(self.dataset.x_train.shape[0])
+        bs = min(self.experiment.training.batch_size, n)
         self._n, self._bs = n, bs
         self._full, self._rem = divmod(n, bs)
         self.batches_per_epoch = self._full + (1 if self._rem else 0)
@@ -456,51 +464,70 @@ class Engine:
         # are loop variables, not Python ranges: XLA then compiles once for any count.
         weights = self._tracked_weights()
         rows = self._snapshot_rows = max(1, min(MAX_SNAPSHOTS_PER_CHUNK, SNAPSHOT_BUDGET // self._tracked_size))
+        batches = self.batches_per_epoch
 
-        def train_epochs(epoch0, count, stride):
-            # Besides each epoch's figures, the weights after every epoch that is a multiple of
-            # ``stride`` (for the weight history by epoch): row j holds the j-th such epoch's; the
-            # other epochs write a row that the next one overwrites (branch-free, cheap under XLA).
-            def epoch(i, j, out, snaps):
-                for m in model.metrics:
-                    m.reset_state()
-                perm = perm_for(epoch0 + tf.cast(i, tf.int64))
-
+        def epoch_batches(perm, dynamic):
+            """One epoch's batches. XLA needs static shapes: the full batches, then the smaller last
+            one, each a trace of train_step. Plain graphs take any batch size, so there one trace
+            serves every batch (``dynamic``): a new model's first epoch comes sooner."""
+            if dynamic:
                 def batch(b):
-                    step(perm, b * bs, bs)
+                    step(perm, b * bs, tf.minimum(bs, n - b * bs))
                     return (b + 1,)
 
-                tf.while_loop(lambda b: b < full, batch, (tf.constant(0),), parallel_iterations=1)
-                if rem:
-                    step(perm, full * bs, rem)
-                # Fixed-size output buffers keep shapes static, so XLA compiles this once for any count.
-                out = tf.tensor_scatter_nd_update(out, [[i]], [epoch_figures()])
-                flat = tf.concat([tf.reshape(w, [-1]) for w in weights], 0)
-                snaps = tf.tensor_scatter_nd_update(snaps, [[tf.minimum(j, rows)]], [flat])
-                done = epoch0 + tf.cast(i + 1, tf.int64)
-                return i + 1, j + tf.cast(tf.equal(done % stride, 0), tf.int32), out, snaps
+                tf.while_loop(lambda b: b < batches, batch, (tf.constant(0),), parallel_iterations=1)
+                return
 
-            start = (tf.constant(0), tf.constant(0), tf.zeros([MAX_CHUNK_EPOCHS, 4]),
-                     tf.zeros([rows + 1, self._tracked_size]))
-            _, _, out, snaps = tf.while_loop(lambda i, j, out, snaps: i < count, epoch, start,
-                                             parallel_iterations=1)
-            return out, snaps
+            def full_batch(b):
+                step(perm, b * bs, bs)
+                return (b + 1,)
+
+            tf.while_loop(lambda b: b < full, full_batch, (tf.constant(0),), parallel_iterations=1)
+            if rem:
+                step(perm, full * bs, rem)
+
+        def make_train_epochs(dynamic):
+            def train_epochs(epoch0, count, stride):
+                # Besides each epoch's figures, the weights after every epoch that is a multiple of
+                # ``stride`` (for the weight history by epoch): row j holds the j-th such epoch's; the
+                # other epochs write a row that the next one overwrites (branch-free, cheap under XLA).
+                def epoch(i, j, out, snaps):
+                    for m in model.metrics:
+                        m.reset_state()
+                    epoch_batches(perm_for(epoch0 + tf.cast(i, tf.int64)), dynamic)
+                    # Fixed-size output buffers keep shapes static: XLA compiles this once for any count.
+                    out = tf.tensor_scatter_nd_update(out, [[i]], [epoch_figures()])
+                    flat = tf.concat([tf.reshape(w, [-1]) for w in weights], 0)
+                    snaps = tf.tensor_scatter_nd_update(snaps, [[tf.minimum(j, rows)]], [flat])
+                    done = epoch0 + tf.cast(i + 1, tf.int64)
+                    return i + 1, j + tf.cast(tf.equal(done % stride, 0), tf.int32), out, snaps
+
+                start = (tf.constant(0), tf.constant(0), tf.zeros([MAX_CHUNK_EPOCHS, 4]),
+                         tf.zeros([rows + 1, self._tracked_size]))
+                _, _, out, snaps = tf.while_loop(lambda i, j, out, snaps: i < count, epoch, start,
+                                                 parallel_iterations=1)
+                return out, snaps
+            return train_epochs
 
         def shuffle(epoch):
             self._perm.assign(perm_for(epoch))
 
-        def train_batches(b0, count):
-            perm = self._perm.read_value()  # this epoch's order, set once by shuffle() at its first batch
+        def make_train_batches(dynamic):
+            def train_batches(b0, count):
+                perm = self._perm.read_value()  # this epoch's order, set once by shuffle() at its first batch
 
-            def batch(b, loss):
-                if rem:
-                    loss = tf.cond(b < full, lambda: step(perm, b * bs, bs), lambda: step(perm, full * bs, rem))
-                else:
-                    loss = step(perm, b * bs, bs)
-                return b + 1, loss
+                def batch(b, loss):
+                    if dynamic:
+                        loss = step(perm, b * bs, tf.minimum(bs, n - b * bs))
+                    elif rem:
+                        loss = tf.cond(b < full, lambda: step(perm, b * bs, bs), lambda: step(perm, full * bs, rem))
+                    else:
+                        loss = step(perm, b * bs, bs)
+                    return b + 1, loss
 
-            return tf.while_loop(lambda b, loss: b < b0 + count, batch, (b0, tf.constant(0.0)),
-                                 parallel_iterations=1)[1]
+                return tf.while_loop(lambda b, loss: b < b0 + count, batch, (b0, tf.constant(0.0)),
+                                     parallel_iterations=1)[1]
+            return train_batches
 
         # What TensorFlow Playground draws in its nodes, from a functional model sharing the weights:
         # the features the first Dense layer takes, then each hidden Dense layer's activations.
@@ -522,10 +549,13 @@ class Engine:
             maps = neurons(self._neuron_grid)
             return model(self._grid, training=False), tuple(m[:, :ev.MAX_DRAWN] for m in maps)
 
-        self._loop_sources = (train_epochs, train_batches, grid_output if self.dataset.is_2d else None)
+        # The XLA loops (compiled here, or later in a thread) are static; a strategy splits static batches too.
+        dynamic = not jit and strategy is None and rem > 0
+        self._loop_sources = (make_train_epochs(False), make_train_batches(False),
+                              grid_output if self.dataset.is_2d else None)
         self._metric_name = "mae" if self.dataset.task == "regression" else "accuracy"
-        self._train_epochs = _function(train_epochs, jit)
-        self._train_batches = _function(train_batches, jit)
+        self._train_epochs = _function(make_train_epochs(dynamic), jit)
+        self._train_batches = _function(make_train_batches(dynamic), jit)
         self._shuffle = _function(shuffle, False)
         self._epoch_figures = _function(epoch_figures, False)
         self._grid_output = _function(grid_output, jit) if self.dataset.is_2d else None

@@ -243,6 +243,27 @@ def test_a_quick_start_trains_as_a_compiled_start_does_across_a_live_rebuild():
                                err_msg="a quick start trains differently from a compiled one")
 
 
+@pytest.mark.parametrize("batch_size", [10, 30])
+def test_plain_graphs_train_a_new_model_as_the_compiled_loops_do(batch_size):
+    """While its XLA loops compile, a new model trains in plain graphs, which take the last, smaller
+    batch of an epoch (200 samples in batches of 30: six of 30 and one of 20) through the same trace
+    as the full ones: the figures and weights must be those of the compiled loops."""
+    results = []
+    for quick in (False, True):
+        engine = Engine(xor(30, batch_size=batch_size))
+        engine.quick_start = quick
+        engine.prepare()
+        engine.run()  # 30 epochs of XOR take less time than the XLA compile: all in plain graphs
+        results.append((np.asarray(engine.history["loss"]), weights(engine)))
+        _compiles_finish()
+    (compiled, compiled_weights), (plain, plain_weights) = results
+    assert len(plain) == 30
+    np.testing.assert_allclose(plain, compiled, rtol=1e-4, err_msg="plain graphs train differently")
+    for name, values in compiled_weights.items():
+        for a, b in zip(values, plain_weights[name]):
+            np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-6, err_msg=f"{name}: other weights")
+
+
 def test_keeping_matching_weights_starts_a_changed_network_from_the_trained_one():
     run = Run()
     s = run.session
