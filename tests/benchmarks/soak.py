@@ -2,8 +2,9 @@
 marks along the way and its growth.
 
 The listener takes every event the way a window does but keeps only the latest of each kind, so
-what grows is the engine's own: its history (four Python floats an epoch, about 128 bytes, which
-is kept on purpose: the curves and the history CSV need every epoch) and anything that leaks.
+what grows is the engine's own: its history (four 8-byte figures an epoch in ``array('d')``s, kept
+on purpose: the curves and the history CSV need every epoch), the weight history (bounded) and
+anything that leaks.
 The figure held to a target is the growth beyond that history. Full batch (one step an epoch), so
 a million epochs take minutes rather than hours; ``--quick`` runs 20,000.
 """
@@ -38,8 +39,8 @@ class Consumer:
 
 
 def history_mb(engine: Engine) -> float:
-    """What the engine's history holds: the lists and their float objects."""
-    return sum(sys.getsizeof(v) + len(v) * sys.getsizeof(1.0) for v in engine.history.values()) / 2**20
+    """What the engine's per-epoch history holds (its arrays, with their spare capacity)."""
+    return sum(sys.getsizeof(v) for v in engine.history.values()) / 2**20
 
 
 def run(quick: bool) -> list:
