@@ -35,6 +35,22 @@ def hidden_name(i: int) -> str:
     return f"hidden_{i + 1}"
 
 
+@dataclass(frozen=True)
+class Architecture:
+    """The network as its diagram shows it: the input columns, then each Dense layer's units and name."""
+    inputs: tuple[str, ...]
+    units: tuple[int, ...]
+    names: tuple[str, ...]
+
+
+def architecture(exp: Experiment, ds: "Dataset") -> Architecture:
+    """The layers :func:`build_model` makes for ``exp`` on ``ds``, as the network diagram draws them
+    (known before the model is built, and without Keras)."""
+    layers = exp.model.layers
+    return Architecture(tuple(ds.feature_names), tuple(layer.units for layer in layers) + (ds.output_units,),
+                        tuple(hidden_name(i) for i in range(len(layers))) + ("output",))
+
+
 def layer_table(exp: Experiment, input_dim: int, output_units: int, task: str) -> list[LayerRow]:
     """The layers :func:`build_model` makes, with their parameter counts."""
     rows: list[LayerRow] = []

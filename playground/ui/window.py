@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from playground import plots, resources_path
 from playground.core import codegen
 from playground.core import events as ev
-from playground.core.build import hidden_name
+from playground.core.build import architecture
 from playground.core.engine import KernelEdit
 from playground.core.session import NewModel
 from playground.core.spec import Experiment
@@ -341,12 +341,10 @@ class MainWindow(QMainWindow):
             self.output.set_dataset(ds)
             self.curves.set_metric("mae" if ds.task == "regression" else "accuracy")
         if ds is not None:
-            layers = exp.model.layers
-            architecture = (tuple(ds.feature_names), tuple(l.units for l in layers) + (ds.output_units,),
-                            tuple(hidden_name(i) for i in range(len(layers))) + ("output",))
-            if architecture != self._architecture:
-                self._architecture = architecture
-                self.network.set_architecture(*(list(part) for part in architecture))
+            network = architecture(exp, ds)
+            if network != self._architecture:
+                self._architecture = network
+                self.network.set_architecture(list(network.inputs), list(network.units), list(network.names))
         self._send()
         self._update_title()
         self._update_controls()
