@@ -5,6 +5,7 @@
     python main.py train EXPERIMENT.json [--epochs N] [--out DIR] [--device auto|cpu|gpu]
                                          [--checkpoint-every N] [--verbose]
     python main.py train --resume DIR [--epochs N] [--out DIR] ...
+    python main.py train ... --logdir DIR       also log the run for TensorBoard, into a new folder of DIR
     python main.py datasets [--export NAME FILE.csv]
     python main.py inspect FILE                 an experiment, .keras or .weights.h5 file
     python main.py code EXPERIMENT.json --style sequential|functional|subclass -o FILE.py
@@ -15,7 +16,7 @@ Exit codes: 0 done, 2 bad input (one sentence on stderr, never a traceback), 1 t
 a typo must not open the window.
 
 ``train`` writes model.keras, model.weights.h5, history.csv and experiment.json into its
-folder, all four or none (:func:`write_run`): at the end, every ``--checkpoint-every`` epochs,
+folder, all four or none (:func:`playground.core.export.write_run`): at the end, every ``--checkpoint-every`` epochs,
 and when interrupted. The first Ctrl-C (or SIGTERM) stops the engine at the end of the chunk
 under way and writes what was trained so far, then exits 130; a second one aborts at once. To
 make that possible the engine trains in a worker thread while the main thread, the only one
@@ -33,14 +34,11 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import csv
 import difflib
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -108,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="folder for the files (default: ./<experiment name>-run, or DIR with --resume)")
     t.add_argument("--device", choices=("auto", "cpu", "gpu"), help="where to train (default: the experiment's)")
     t.add_argument("--checkpoint-every", type=int, metavar="N", help="also write the files every N epochs")
+    t.add_argument("--logdir", metavar="DIR", help="also log the run for TensorBoard (tensorboard --logdir DIR): "
+                   "scalars, weight histograms by epoch and hyperparameters, into a new folder of DIR named "
+                   "after the experiment and the time (needs pip install 'keras-playground[tensorboard]')")
     d = sub.add_parser("datasets", parents=[common], help="list the built-in data sets, or export one as CSV")
     d.add_argument("--export", nargs=2, metavar=("NAME", "FILE.csv"), help="write a data set to a CSV file")
     i = sub.add_parser("inspect", parents=[common], help="summarise an experiment, .keras or .weights.h5 file")
@@ -339,54 +340,6 @@ def _wait(future: concurrent.futures.Future, interrupts: _Interrupts):
 RUN_FILES = ("model.keras", "model.weights.h5", "history.csv", "experiment.json")
 
 
-def write_run(out: Path, engine, exp, dataset) -> None:
-    """The run's files into ``out``, all of them or none: each is written in full into a hidden
-    folder inside ``out`` first, and only then are they renamed into place, so a crash, a full disk
-    or an abort while writing leaves the previous checkpoint whole."""
-    from playground.core.export import save_history, save_model, save_weights
-
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
-    try:
-        save_model(engine.model, staging / "model.keras", exp, dataset)
-        save_weights(engine.model, staging / "model.weights.h5", exp, dataset)
-        save_history(engine.history, staging / "history.csv")
-        exp.save(staging / "experiment.json")
-        for item in sorted(staging.iterdir()):
-            os.replace(item, out / item.name)
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def read_history(path: Path) -> dict[str, list[float]]:
-    """A history.csv as written by ``save_history``: ``epoch`` 1, 2, … then one figure per column."""
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
-    if not rows or rows[0][:1] != ["epoch"]:
-        raise PlaygroundError(f"{path} is not a training history: its first column should be 'epoch'.")
-    columns = rows[0][1:]
-    history: dict[str, list[float]] = {c: [] for c in columns}
-    for epoch, row in enumerate(rows[1:], start=1):
-        try:
-            ok = int(row[0]) == epoch and len(row) == len(columns) + 1
-            values = [float(v) for v in row[1:]]
-        except (ValueError, IndexError):
-            ok = False
-        if not ok:
-            raise PlaygroundError(f"{path}, line {epoch + 1}: expected epoch {epoch} and {len(columns)} "
-                                  "figures.")
-        for c, v in zip(columns, values):
-            history[c].append(v)
-    return history
-
-
 def _load_run(folder: Path):
     """(experiment, history) of a run folder for --resume; its model.keras is read by the engine."""
     from playground.core import spec
@@ -397,6 +350,8 @@ def _load_run(folder: Path):
     if missing:
         raise PlaygroundError(f"Cannot resume from {folder}: it has no {' or '.join(missing)} (train writes "
                               "them into its --out folder).")
+    from playground.core.export import read_history
+
     return spec.load(folder / "experiment.json"), read_history(folder / "history.csv")
 
 
@@ -460,6 +415,7 @@ def _train(args) -> int:
 
 
 def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: int, history) -> int:
+    from playground.core.export import write_run
     from playground.tf_quiet import import_tensorflow
 
     target = exp.training.epochs
@@ -471,8 +427,15 @@ def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: i
         def listen(event) -> None:
             interrupts.listen(event)
             printer(event)
+            if log is not None:
+                log(event)
 
         engine = interrupts.engine = Engine(exp, listen, dataset)
+        log = None
+        if args.logdir:
+            from playground.core.tensorboard import RunWriter, run_folder
+
+            log = RunWriter(run_folder(args.logdir, Path(args.experiment or source).stem), engine)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="engine") as pool:
             _wait(pool.submit(engine.prepare), interrupts)  # bad settings (a missing GPU, ...) raise: exit 2
             if source is not None:
@@ -486,6 +449,8 @@ def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: i
                 if engine.epoch < target:
                     write_run(out, engine, exp, dataset)
         printer.close()
+        if log is not None:
+            log.close()
         if reason in ("failed", "diverged"):
             interrupts.finished = True
             print(f"playground: {printer.failure}", file=sys.stderr)

@@ -17,6 +17,9 @@ import contextlib
 import csv
 import io
 import json
+import os
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -203,6 +206,52 @@ def save_history(history: dict[str, list[float]], path: str | Path) -> None:
     for i in range(rows):
         writer.writerow([i + 1, *(repr(float(history[c][i])) if i < len(history[c]) else "" for c in columns)])
     write_text_atomic(path, out.getvalue())
+
+
+def write_run(out: Path, engine, exp, dataset) -> None:
+    """The run's files into ``out``, all of them or none: each is written in full into a hidden
+    folder inside ``out`` first, and only then are they renamed into place, so a crash, a full disk
+    or an abort while writing leaves the previous checkpoint whole."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
+    except OSError as exc:
+        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
+    try:
+        save_model(engine.model, staging / "model.keras", exp, dataset)
+        save_weights(engine.model, staging / "model.weights.h5", exp, dataset)
+        save_history(engine.history, staging / "history.csv")
+        exp.save(staging / "experiment.json")
+        for item in sorted(staging.iterdir()):
+            os.replace(item, out / item.name)
+    except OSError as exc:
+        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """A history.csv as written by ``save_history``: ``epoch`` 1, 2, … then one figure per column."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+    if not rows or rows[0][:1] != ["epoch"]:
+        raise PlaygroundError(f"{path} is not a training history: its first column should be 'epoch'.")
+    columns = rows[0][1:]
+    history: dict[str, list[float]] = {c: [] for c in columns}
+    for epoch, row in enumerate(rows[1:], start=1):
+        try:
+            ok = int(row[0]) == epoch and len(row) == len(columns) + 1
+            values = [float(v) for v in row[1:]]
+        except (ValueError, IndexError):
+            ok = False
+        if not ok:
+            raise PlaygroundError(f"{path}, line {epoch + 1}: expected epoch {epoch} and {len(columns)} "
+                                  "figures.")
+        for c, v in zip(columns, values):
+            history[c].append(v)
+    return history
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Callable, Literal
 from playground.core import events as ev
 from playground.core.edits import model_key
 from playground.core.engine import Engine, Listener
+from playground.core.runs import RunLog
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
 
@@ -50,6 +51,7 @@ class Session:
         # (off by default: a changed network usually deserves fresh weights). Any thread may set it.
         self.keep_matching_weights = False
         self.engine: Engine | None = None
+        self.runs = RunLog()  # every model that trained, to compare (see playground.core.runs)
         self.kept: OrderedDict[tuple, Engine] = OrderedDict()  # model key -> engine, oldest first
         self.state: State = "idle"
         self._key: tuple | None = None  # the current engine's
@@ -150,6 +152,8 @@ class Session:
         elif isinstance(event, (ev.Finished, ev.Diverged, ev.Failed)):
             with self._lock:
                 self._live = False
+        if self.engine is not None:
+            self.runs.observe(event, self.engine.experiment)
         self.listener(event)
 
     # -- training thread ------------------------------------------------------------------------
@@ -172,10 +176,12 @@ class Session:
         self.listener(NewModel(0))
         try:
             if engine is not None:
+                self.runs.switch(engine, engine.experiment)  # it continues its own run
                 engine.apply(experiment)  # its live fields as the experiment has them now
                 engine.replay()
                 return "kept"
             self.engine = Engine(experiment.model_copy(deep=True), self._listen, dataset)
+            self.runs.switch(self.engine, experiment)
             self.engine.quick_start = True
             self.engine.prepare()
             if self.keep_matching_weights and old is not None and old.model is not None:
@@ -221,6 +227,7 @@ class Session:
             self.listener(NewModel(0))
             try:
                 self.engine.reset()
+                self.runs.switch(self.engine, self.engine.experiment, fresh=True)
                 self.engine.prepare()
             finally:
                 self._set(self._settled())

@@ -13,6 +13,22 @@ METRIC_TITLES = {"accuracy": QT_TRANSLATE_NOOP("CurvesView", "Accuracy"),  # tra
                  "mae": QT_TRANSLATE_NOOP("CurvesView", "Mean absolute error")}
 SERIES = ("train", "test")
 DEFAULT_SMOOTHING = 0.6
+MAX_OVERLAYS = 8  # earlier runs drawn at once: more lines than this read as noise
+OVERLAY_OPACITY = 0.5
+OVERLAY_LABEL_CHARS = 40  # a legend entry's text beyond this is cut ("…"): the legend covers the plot
+# Earlier runs' colours (by run number, so a run keeps its colour), apart from train blue and test orange.
+RUN_COLOURS = ("#7b5ea7", "#2e8b57", "#c2185b", "#8d6e63", "#607d8b", "#b8860b", "#00897b", "#5c6bc0")
+
+
+def run_colour(number: int) -> str:
+    """The colour run ``number`` is drawn in on the curves (and marked with in the Runs table)."""
+    return RUN_COLOURS[(number - 1) % len(RUN_COLOURS)]
+
+
+def overlay_label(name: str, differs: str) -> str:
+    """A legend entry for an earlier run: its name and what differs, cut to a legend's width."""
+    text = f"{name}: {differs}" if differs else name
+    return text if len(text) <= OVERLAY_LABEL_CHARS else text[:OVERLAY_LABEL_CHARS - 1] + "…"
 
 
 def smooth(y: np.ndarray, weight: float, state: list | None = None) -> np.ndarray:
@@ -187,6 +203,8 @@ class CurvesView(LiveView, QWidget):
         self._legends: dict[str, pg.LegendItem] = {}
         self._series_names = {"train": self.tr("train"), "test": self.tr("test")}
         self._markers: list[tuple[float, str, list[pg.InfiniteLine]]] = []  # see add_marker()
+        self._overlay_runs: list[tuple[int, str, dict[str, np.ndarray]]] = []  # see set_overlays()
+        self._overlays: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # (run, plot, which) -> line
         self._followers = {
             "loss": RangeFollower(self.loss_plot, self._resume_following, grow_x=True),
             "accuracy": RangeFollower(self.metric_plot, self._resume_following),
@@ -236,6 +254,7 @@ class CurvesView(LiveView, QWidget):
         if name != self._metric:
             self._metric = name
             self.clear()
+            self.set_overlays(self._overlay_runs)  # their metric's curves, where they have it
         self._show_metric()
 
     @Slot(object)
@@ -266,6 +285,40 @@ class CurvesView(LiveView, QWidget):
             plot.getPlotItem().addItem(line, ignoreBounds=True)
             lines.append(line)
         self._markers.append((float(epoch), label, lines))
+
+    def set_overlays(self, runs: list[tuple[int, str, dict[str, np.ndarray]]]) -> None:
+        """Draw earlier runs faintly behind the current one: ``runs`` are (number, legend label,
+        per-epoch history as the engine keeps it), at most :data:`MAX_OVERLAYS` of them; train
+        lines solid and test lines dashed, in :func:`run_colour`, one entry a run in the loss
+        plot's legend (in both, the legends of a short window would cover the curves)."""
+        for (_, plot_name, which), item in self._overlays.items():
+            if (plot_name, which) == ("loss", "train"):
+                self._legends[plot_name].removeItem(item)
+            self._plot(plot_name).getPlotItem().removeItem(item)
+        self._overlays.clear()
+        self._overlay_runs = list(runs[:MAX_OVERLAYS])
+        for number, label, history in self._overlay_runs:
+            colour = run_colour(number)
+            for plot_name, key in (("loss", "loss"), ("accuracy", self._metric)):
+                if key not in history:
+                    continue  # a run of another task: it has no curve of this metric
+                train = np.asarray(history[key], np.float64)
+                test = np.asarray(history.get(f"test_{key}", np.full(train.size, np.nan)), np.float64)
+                rows = decimate(np.column_stack([np.arange(1, train.size + 1), train, test]), _Decimated.LIMIT)
+                for which, column, style in (("train", 1, Qt.PenStyle.SolidLine), ("test", 2, Qt.PenStyle.DashLine)):
+                    item = pg.PlotDataItem(rows[:, 0], rows[:, column], pen=pg.mkPen(colour, width=1, style=style))
+                    item.setOpacity(OVERLAY_OPACITY)
+                    item.setZValue(-1)  # behind the current run's lines
+                    self._plot(plot_name).getPlotItem().addItem(item)
+                    if (plot_name, which) == ("loss", "train"):
+                        self._legends[plot_name].addItem(item, label)
+                    self._overlays[number, plot_name, which] = item
+
+    def overlay(self, number: int, plot: str, which: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The (epochs, values) drawn for earlier run ``number`` on ``plot`` ("loss", or "accuracy"/"mae")
+        and ``which`` ("train"/"test"); None where that run is not drawn."""
+        item = self._overlays.get((number, self._plot_name(plot), which))
+        return None if item is None else item.getData()
 
     def markers(self) -> list[tuple[float, str]]:
         """The markers drawn: (epoch, label), oldest first."""
@@ -339,6 +392,9 @@ class CurvesView(LiveView, QWidget):
         self.metric_plot.hint.item.setText(self.tr("Train to see the {0} per epoch.").format(title.lower()))
         # accuracy rises and MAE falls: keep the legend in the corner the curves leave empty
         self._legends["accuracy"].setOffset((-8, -8) if name == "accuracy" else (-8, 8))
+
+    def _plot(self, plot_name: str) -> pg.PlotWidget:
+        return self.loss_plot if plot_name == "loss" else self.metric_plot
 
     def _plot_name(self, plot: str) -> str:
         if plot == "loss":

@@ -46,6 +46,10 @@ class Dialogs:
         """A folder to create (SavedModel export): asked for as a file name."""
         return QFileDialog.getSaveFileName(self.parent, title, directory, translate("Dialogs", "Folder (*)"))[0]
 
+    def directory(self, title: str, directory: str) -> str:
+        """An existing folder (the dialog can make one), or "" if cancelled."""
+        return QFileDialog.getExistingDirectory(self.parent, title, directory)
+
     def choose(self, title: str, label: str, items: list[str]) -> str:
         """One of ``items``, or "" if cancelled."""
         item, ok = QInputDialog.getItem(self.parent, title, label, items, 0, False)

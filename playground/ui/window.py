@@ -43,6 +43,7 @@ from playground.core.spec import Experiment
 from playground.data import list_datasets
 from playground.errors import PlaygroundError
 from playground.files import atomic_path
+from playground.plots.curves import MAX_OVERLAYS, overlay_label
 from playground.ui import i18n
 from playground.ui.commands import SetWeight
 from playground.ui.data_panel import DataPanel
@@ -50,6 +51,7 @@ from playground.ui.dialogs import Dialogs
 from playground.ui.i18n import LanguageMenu
 from playground.ui.lab import LabPanel
 from playground.ui.model_panel import ModelPanel
+from playground.ui.runs_panel import RunsPanel
 from playground.ui.state import ExperimentState
 from playground.ui.training_panel import TrainingPanel
 from playground.ui.worker import Trainer
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.model_panel = ModelPanel(self.state)
         self.training_panel = TrainingPanel(self.state)
         self.lab = LabPanel()
+        self.runs_panel = RunsPanel(self.trainer.session.runs, self.dialogs, self._directory)
         self._make_docks()
         self._make_actions()
         self._make_menus()
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
             "weights": self._dock(self.tr("Weights"), "weightsDock", self.weights),
             "network": self._dock(self.tr("Network"), "networkDock", self.network),
             "lab": self._dock(self.tr("Loss && Activation Lab"), "labDock", self.lab, scroll=True),
+            "runs": self._dock(self.tr("Runs"), "runsDock", self.runs_panel),
         }
         d = self.docks
         self.addDockWidget(left, d["data"])
@@ -192,8 +196,10 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(d["output"], d["curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["network"], d["weights"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(d["weights"], d["lab"])  # a lesson: a tab behind Weights, raised from View
+        self.tabifyDockWidget(d["curves"], d["runs"])  # compare runs: a tab behind Curves
         d["weights"].raise_()
         d["data"].raise_()
+        d["curves"].raise_()
 
     def _default_sizes(self) -> None:
         """Share the window between the docks: panels left, output and curves centre, network and weights right."""
@@ -241,6 +247,11 @@ class MainWindow(QMainWindow):
                                   tip=self.tr("Save a panel or the whole window as a PNG image"))
         self.act_load_weights = a(self.tr("&Load weights…"), lambda: self._export_clicked("load_weights"),
                                   tip=self.tr("Load weights saved from a model of the same architecture"))
+        self.act_save_run = a(self.tr("Save R&un…"), self.runs_panel.save_selected,
+                              tip=self.tr("Save the selected (or current) run as a folder: experiment, model, "
+                                          "weights and history"))
+        self.act_open_run = a(self.tr("Open Ru&n…"), self.open_run_clicked,
+                              tip=self.tr("Open a saved run folder to compare its curves (Runs panel)"))
         self.act_quit = a(self.tr("&Quit"), self.close, "Ctrl+Q")
         self.act_undo = a(self.tr("&Undo"), self.undo, key.Undo)
         self.act_redo = a(self.tr("&Redo"), self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
@@ -274,6 +285,8 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.act_load_weights)
         file.addSeparator()
+        file.addActions([self.act_save_run, self.act_open_run])
+        file.addSeparator()
         file.addAction(self.act_quit)
         edit = bar.addMenu(self.tr("&Edit"))
         edit.addActions([self.act_undo, self.act_redo])
@@ -288,6 +301,15 @@ class MainWindow(QMainWindow):
         self.act_keep_weights.toggled.connect(
             lambda on: setattr(self.trainer.session, "keep_matching_weights", on))
         train.addAction(self.act_keep_weights)
+        self.act_tensorboard = QAction(self.tr("Log Runs to &TensorBoard…"), self)
+        self.act_tensorboard.setObjectName("tensorboardAction")
+        self.act_tensorboard.setCheckable(True)
+        self.act_tensorboard.toggled.connect(self._log_to_tensorboard)
+        train.addAction(self.act_tensorboard)
+        self.tensorboard_label = QLabel()  # the folder, in the status bar while runs are logged
+        self.tensorboard_label.setObjectName("tensorboardLabel")
+        self.tensorboard_label.hide()
+        self.statusBar().addPermanentWidget(self.tensorboard_label)
         view = bar.addMenu(self.tr("&View"))
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -330,6 +352,8 @@ class MainWindow(QMainWindow):
         self.network.neuronClicked.connect(self.output.pin_neuron)
         self.network.weightEdited.connect(self._weight_edited)
         self.output.discretize_check.toggled.connect(self.network.set_discretized)
+        self.runs_panel.overlaysChanged.connect(self._draw_runs)
+        self.runs_panel.saveRequested.connect(self.trainer.save_run)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # -- state -> views and engine --------------------------------------------------------------
@@ -372,6 +396,8 @@ class MainWindow(QMainWindow):
     def _take_events(self) -> None:
         """Store what the queued engine events carry, then draw (everything, where a run stopped)."""
         queue, settled = self.trainer.worker.events, False
+        if queue:
+            self.runs_panel.changed()  # the run log moved on with them (see playground.core.runs)
         while queue:
             event = queue.popleft()
             self._on_event(event)
@@ -429,6 +455,47 @@ class MainWindow(QMainWindow):
             return self.tr("batch {0} of {1} of epoch {2}").format(
                 progress.batch, progress.batches_per_epoch, epoch + 1)
         return self.tr("epoch {0}").format(epoch)
+
+    @Slot()
+    def _draw_runs(self) -> None:
+        """Earlier runs, as the Runs panel shows them, faintly on the curves."""
+        self.curves.set_overlays([(number, overlay_label(name, differs), history) for number, name, differs,
+                                  history in self.trainer.session.runs.overlays(MAX_OVERLAYS)])
+
+    @Slot()
+    def open_run_clicked(self) -> None:
+        """File > Open Run…: into the Runs panel, which it raises."""
+        self.docks["runs"].show()
+        self.docks["runs"].raise_()
+        self.runs_panel.open_clicked()
+
+    @Slot(bool)
+    def _log_to_tensorboard(self, on: bool) -> None:
+        """Training > Log Runs to TensorBoard: every run (model) into a folder of its own, in the folder
+        asked for the first time (then remembered), written in the training thread."""
+        from playground.core.tensorboard import TensorBoardLog
+
+        worker, folder = self.trainer.worker, str(settings().value("tensorboardFolder", ""))
+        if worker.logger is not None:
+            worker.logger.close()  # waits for an event it is writing; it takes no more
+            worker.logger = None
+        if on and not folder:
+            folder = self.dialogs.directory(self.tr("Folder for TensorBoard Logs"), self._directory())
+        if on and folder:
+            try:
+                worker.logger = TensorBoardLog(folder, self.trainer.session)
+                settings().setValue("tensorboardFolder", folder)
+            except PlaygroundError as exc:
+                self.dialogs.warning(self.tr("TensorBoard"), str(exc))
+        on = worker.logger is not None
+        self.act_tensorboard.blockSignals(True)
+        self.act_tensorboard.setChecked(on)
+        self.act_tensorboard.blockSignals(False)
+        tip = self.tr("Each run is written to a folder of {0}: tensorboard --logdir {0}").format(folder) if on else ""
+        self.act_tensorboard.setToolTip(tip)
+        self.tensorboard_label.setText(self.tr("TensorBoard: {0}").format(folder))
+        self.tensorboard_label.setToolTip(tip)
+        self.tensorboard_label.setVisible(on)
 
     def _clear_views(self) -> None:
         for view in self.views:
@@ -913,3 +980,5 @@ class MainWindow(QMainWindow):
             self._shut_down = True
             self.timer.stop()
             self.trainer.shutdown()
+            if self.trainer.worker.logger is not None:
+                self.trainer.worker.logger.close()

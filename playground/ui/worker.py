@@ -41,12 +41,21 @@ class Worker(QObject):
     def __init__(self):
         super().__init__()
         self.events: deque[ev.Event] = deque()  # every engine event, in order, for the GUI thread to take
-        self.session = Session(self.events.append, self.stateChanged.emit)
+        # A second listener of every event, called here in the training thread (TensorBoard logging);
+        # the GUI thread sets it, and closes one it replaces (playground.core.tensorboard).
+        self.logger = None
+        self.session = Session(self._listen, self.stateChanged.emit)
         self.latest = 0  # the newest edit generation asked for (written by the GUI thread)
 
     @property
     def engine(self):
         return self.session.engine
+
+    def _listen(self, event: ev.Event) -> None:
+        self.events.append(event)
+        logger = self.logger
+        if logger is not None:
+            logger(event)
 
     # -- slots (training thread) ----------------------------------------------------------------
     def _guard(self, what: str, fn, *args) -> bool:
@@ -156,6 +165,33 @@ class Worker(QObject):
         self.events.append(ev.Weights(engine.epoch, engine.layer_weights()))
         self.events.append(engine.boundary() if engine.dataset.is_2d else engine.predictions())
 
+    @Slot(int, str)
+    def save_run(self, number: int, path: str) -> None:
+        """Run ``number`` as a run folder (``playground.core.export.write_run``: what ``train --out`` writes), from
+        its model: the current one or one kept for Undo."""
+        sentence = QT_TRANSLATE_NOOP("Worker", "Saving the run to")
+        if self._guard(sentence, self._save_run, number, path):
+            self.fileDone.emit("save_run", path)
+            self.done.emit(self.tr("{0} {1}: done.").format(self.tr(sentence), path))
+
+    def _save_run(self, number: int, path: str) -> None:
+        from pathlib import Path
+
+        from playground.core.export import write_run
+
+        runs = self.session.runs
+        engine = next((e for e in (self.engine, *self.session.kept.values())
+                       if e is not None and e.model is not None and runs.number_of(e) == number), None)
+        if engine is None:
+            raise PlaygroundError("This run's model is no longer kept: a run can be saved while its model is the "
+                                  "current one or one of the last five that Undo can take back.")
+        out = Path(path)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PlaygroundError(f"Cannot make the folder {out}: {exc.strerror or exc}.") from None
+        write_run(out, engine, engine.experiment, engine.dataset)
+
     @Slot(object)
     def predict(self, x: np.ndarray) -> None:
         def predict():
@@ -190,6 +226,7 @@ class Trainer(QObject):
     _step = Signal(str)
     _reset = Signal()
     _export = Signal(str, str)  # operation, path
+    _save_run = Signal(int, str)  # run number, folder
     _predict = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
@@ -214,6 +251,7 @@ class Trainer(QObject):
         self._step.connect(w.step)
         self._reset.connect(w.reset)
         self._export.connect(w.export)
+        self._save_run.connect(w.save_run)
         self._predict.connect(w.predict)
         w.stateChanged.connect(self._on_state)  # before any view's slot: they read live and paused
         w.prepared.connect(self._on_prepared)
@@ -305,6 +343,10 @@ class Trainer(QObject):
     def file_operation(self, operation: str, path: str) -> None:
         """One of :attr:`Worker.FILE_OPERATIONS`; the worker reports ``done`` or ``error``."""
         self._export.emit(operation, path)
+
+    def save_run(self, number: int, path: str) -> None:
+        """Save run ``number`` as a run folder; the worker reports ``done`` or ``error``."""
+        self._save_run.emit(number, path)
 
     def predict(self, x: np.ndarray) -> None:
         self._predict.emit(x)

@@ -608,6 +608,10 @@ Task: {1}.</source>
         <translation>损失函数与激活函数实验室</translation>
     </message>
     <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
@@ -696,6 +700,22 @@ Task: {1}.</source>
         <translation>加载由相同结构的模型保存的权重</translation>
     </message>
     <message>
+        <source>Save R&amp;un…</source>
+        <translation>保存运行(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Save the selected (or current) run as a folder: experiment, model, weights and history</source>
+        <translation>将选中的(或当前的)运行保存为文件夹：实验、模型、权重和历史</translation>
+    </message>
+    <message>
+        <source>Open Ru&amp;n…</source>
+        <translation>打开运行(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Open a saved run folder to compare its curves (Runs panel)</source>
+        <translation>打开已保存的运行文件夹，比较其曲线（运行记录面板）</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -772,6 +792,10 @@ Task: {1}.</source>
         <translation>修改网络后新建的模型，对形状未变的每一层沿用已训练的权重</translation>
     </message>
     <message>
+        <source>Log Runs to &amp;TensorBoard…</source>
+        <translation>将运行记录到 TensorBoard(&amp;T)…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -818,6 +842,22 @@ Task: {1}.</source>
     <message>
         <source>epoch {0}</source>
         <translation>第 {0} 轮</translation>
+    </message>
+    <message>
+        <source>Folder for TensorBoard Logs</source>
+        <translation>TensorBoard 日志文件夹</translation>
+    </message>
+    <message>
+        <source>TensorBoard</source>
+        <translation>TensorBoard</translation>
+    </message>
+    <message>
+        <source>Each run is written to a folder of {0}: tensorboard --logdir {0}</source>
+        <translation>每次运行写入 {0} 中的一个文件夹：tensorboard --logdir {0}</translation>
+    </message>
+    <message>
+        <source>TensorBoard: {0}</source>
+        <translation>TensorBoard：{0}</translation>
     </message>
     <message>
         <source>Ready to train.</source>
@@ -1383,6 +1423,167 @@ bias {1}</source>
     </message>
 </context>
 <context>
+    <name>RunsPanel</name>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>What differs (this → current)</source>
+        <translation>不同之处（此运行 → 当前）</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Test loss</source>
+        <translation>测试损失</translation>
+    </message>
+    <message>
+        <source>Test metric</source>
+        <translation>测试指标</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Draw this run faintly on the Curves panel</source>
+        <translation>在曲线面板上以淡色绘制此运行</translation>
+    </message>
+    <message>
+        <source>The training loss at the last epoch</source>
+        <translation>最后一轮的训练损失</translation>
+    </message>
+    <message>
+        <source>Accuracy (classification) or mean absolute error (regression) at the last epoch</source>
+        <translation>最后一轮的准确率（分类）或平均绝对误差（回归）</translation>
+    </message>
+    <message>
+        <source>The settings that changed from this run to the current one</source>
+        <translation>从此运行到当前运行改变了的设置</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Type a new name for the selected run (F2)</source>
+        <translation>为选中的运行输入新名称 (F2)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Forget the selected run</source>
+        <translation>移除选中的运行</translation>
+    </message>
+    <message>
+        <source>Save Run…</source>
+        <translation>保存运行…</translation>
+    </message>
+    <message>
+        <source>Save the selected run as a folder: experiment, model, weights and history (python main.py train --resume continues it)</source>
+        <translation>将选中的运行保存为文件夹：实验、模型、权重和历史（python main.py train --resume 可继续训练）</translation>
+    </message>
+    <message>
+        <source>Open Run…</source>
+        <translation>打开运行…</translation>
+    </message>
+    <message>
+        <source>Open a saved run folder to compare its curves</source>
+        <translation>打开已保存的运行文件夹，比较其曲线</translation>
+    </message>
+    <message>
+        <source>Export Table as CSV…</source>
+        <translation>将表格导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Save this table as a CSV file</source>
+        <translation>将此表格保存为 CSV 文件</translation>
+    </message>
+    <message>
+        <source>The current run: the bold lines on the Curves panel</source>
+        <translation>当前运行：曲线面板上的粗线</translation>
+    </message>
+    <message>
+        <source>Live edits:
+{0}</source>
+        <translation>训练中的修改：
+{0}</translation>
+    </message>
+    <message>
+        <source>(current)</source>
+        <translation>（当前）</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>mean absolute error</source>
+        <translation>平均绝对误差</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s</source>
+        <translation>{0:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>Save Run</source>
+        <translation>保存运行</translation>
+    </message>
+    <message>
+        <source>There is no run to save yet: train for an epoch first.</source>
+        <translation>还没有可保存的运行：请先训练一轮。</translation>
+    </message>
+    <message>
+        <source>Open Run (its experiment.json)</source>
+        <translation>打开运行（其 experiment.json）</translation>
+    </message>
+    <message>
+        <source>Run folder (experiment.json);;All files (*)</source>
+        <translation>运行文件夹 (experiment.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open the run</source>
+        <translation>无法打开运行</translation>
+    </message>
+    <message>
+        <source>Export Table as CSV</source>
+        <translation>将表格导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot export the table</source>
+        <translation>无法导出表格</translation>
+    </message>
+    <message>
+        <source>Show on Curves</source>
+        <translation>在曲线上显示</translation>
+    </message>
+</context>
+<context>
     <name>TrainingPanel</name>
     <message>
         <source>Auto</source>
@@ -1741,6 +1942,10 @@ bias {1}</source>
     <message>
         <source>Loading the weights from</source>
         <translation>加载权重自</translation>
+    </message>
+    <message>
+        <source>Saving the run to</source>
+        <translation>正在保存运行到</translation>
     </message>
     <message>
         <source>Predicting</source>

@@ -189,7 +189,7 @@ def test_checkpoints_come_every_n_epochs_and_a_crash_leaves_one_to_resume(tmp_pa
 
 def test_a_failed_write_leaves_the_previous_checkpoint_whole(tmp_path, monkeypatch):
     """The disk fills while the history is written: the four files of the last checkpoint stay."""
-    from playground.cli import write_run
+    from playground.core.export import write_run
     from playground.core import export
     from playground.core.engine import Engine
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 
-from playground import cli
 from playground.core import export
 from playground.core.engine import Engine
 from playground.core.spec import Experiment, LayerSpec
@@ -49,7 +48,7 @@ def engine():
 def _run_folder(engine, folder: Path) -> None:
     out = folder / "run"
     out.mkdir(exist_ok=True)
-    cli.write_run(out, engine, engine.experiment, engine.dataset)
+    export.write_run(out, engine, engine.experiment, engine.dataset)
 
 
 WRITERS = {  # what the user saves: how it is written into a folder

@@ -56,7 +56,7 @@ class ScriptedDialogs:
     def _path(self, *args) -> str:
         return self.paths.pop(0) if self.paths else ""
 
-    open_path = save_path = folder_path = _path
+    open_path = save_path = folder_path = directory = _path
 
     def choose(self, title: str, label: str, items: list[str]) -> str:
         return self.choice

@@ -1,0 +1,145 @@
+"""Comparing runs in the real window: the Runs table, earlier runs on the curves, rename, delete,
+the table as CSV, and a run saved as a run folder (plain Keras loads it) and opened again."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSpinBox
+
+from playground.core.export import read_history
+from playground.ui.runs_panel import DIFFERS, EPOCHS, LOSS, METRIC, NAME, SHOW, TEST_LOSS, TEST_METRIC
+
+
+def _cells(window) -> list[dict[int, str]]:
+    """The Runs table as the user reads it: one {column: text} a row, top to bottom."""
+    table = window.runs_panel.table
+    return [{c: table.item(r, c).text() for c in range(table.columnCount())} for r in range(table.rowCount())]
+
+
+def _row_of(window, name: str) -> int:
+    rows = [i for i, row in enumerate(_cells(window)) if row[NAME] == name]
+    assert rows, f"no run named {name!r} in the Runs table: {[r[NAME] for r in _cells(window)]}"
+    return rows[0]
+
+
+def _check_figures(row: dict[int, str], history, what: str) -> None:
+    """The row's epochs and final figures are the last values of the engine's own history."""
+    assert int(row[EPOCHS]) == len(history["loss"]), f"{what}: the Runs table shows the wrong epochs"
+    for column, key in ((LOSS, "loss"), (TEST_LOSS, "test_loss"), (METRIC, "accuracy"),
+                        (TEST_METRIC, "test_accuracy")):
+        assert float(row[column]) == pytest.approx(history[key][-1], rel=1e-3), \
+            f"{what}: the table's final {key} is not the run's last epoch's"
+
+
+def _overlay(window, number: int, which: str = "train"):
+    return window.curves.overlay(number, "loss", which)
+
+
+@pytest.mark.timeout(300)
+def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_path):
+    import keras
+
+    window = make_window()
+    session = window.trainer.session
+    driver.type_into(driver.spin(window, "epochsSpin"), 30)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    first = session.engine
+    driver.type_into(window.findChild(QDoubleSpinBox, "learningRateSpin"), "0.003")  # live: the same run
+    driver.wait_until(lambda: any(t == "lr 0.01 → 0.003" for _, t in window.curves.markers()), "the lr edit")
+    driver.type_into(driver.rows(window)[0].findChild(QSpinBox, "unitsSpin"), 3)  # a new model: a new run
+    driver.wait_ready(window)
+    driver.wait_until(lambda: driver.epoch(window) == 0, "a units edit shows a new model")
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    second = session.engine
+    assert second is not first
+    driver.wait_until(lambda: len(_cells(window)) == 2 and _cells(window)[1][EPOCHS] == "30",
+                      "the Runs table lists both runs")
+
+    one, two = _cells(window)
+    assert one[NAME] == "Run 1" and two[NAME] == "Run 2"
+    assert one[DIFFERS] == "units hidden_1 8 → 3", "the first run's label does not say what differs"
+    assert two[DIFFERS] == "(current)"
+    assert "lr 0.01 → 0.003" in window.runs_panel.table.item(0, DIFFERS).toolTip(), "the live edit is not listed"
+    _check_figures(one, first.history, "Run 1")
+    _check_figures(two, second.history, "Run 2")
+
+    # the first run drawn faintly on the curves, its data its own history, labelled with the diff
+    for which, key in (("train", "loss"), ("test", "test_loss")):
+        epochs, values = _overlay(window, 1, which)
+        np.testing.assert_array_equal(epochs, np.arange(1, 31), err_msg="the overlay does not span run 1's epochs")
+        np.testing.assert_array_equal(values, np.asarray(first.history[key]),
+                                      err_msg=f"the overlay's {which} loss is not run 1's history")
+    epochs, values = window.curves.overlay(1, "accuracy", "train")
+    np.testing.assert_array_equal(values, np.asarray(first.history["accuracy"]))
+    assert _overlay(window, 2) is None, "the current run is drawn as an overlay too"
+    assert "Run 1: units hidden_1 8 → 3" in window.curves.legend("loss")
+
+    table = window.runs_panel.table
+    table.item(0, SHOW).setCheckState(Qt.CheckState.Unchecked)  # untick: hidden
+    assert _overlay(window, 1) is None, "unticking Show did not hide the run"
+    table.item(0, SHOW).setCheckState(Qt.CheckState.Checked)
+    assert _overlay(window, 1) is not None
+
+    # rename: Rename, type, Enter
+    table.selectRow(0)
+    driver.click(window, "renameRunButton")
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "eight units")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    driver.wait_until(lambda: _cells(window)[0][NAME] == "eight units", "Rename names the run", 5_000)
+    assert "eight units: units hidden_1 8 → 3" in window.curves.legend("loss"), "the legend kept the old name"
+
+    # the table as CSV
+    window.dialogs.paths = [str(tmp_path / "runs.csv")]
+    driver.click(window, "exportRunsButton")
+    with open(tmp_path / "runs.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["name"] for r in rows] == ["eight units", "Run 2"]
+    assert rows[0]["differs"] == "units hidden_1 8 → 3" and "lr 0.01 → 0.003" in rows[0]["live_edits"]
+    for row, engine in zip(rows, (first, second)):
+        assert int(row["epochs"]) == 30
+        for key in ("loss", "test_loss", "accuracy", "test_accuracy"):
+            assert float(row[key]) == pytest.approx(engine.history[key][-1], rel=1e-5), f"CSV {key}"
+
+    # save the earlier run (its model is kept for Undo) as a run folder; plain Keras loads it
+    folder = tmp_path / "eight"
+    table.selectRow(_row_of(window, "eight units"))
+    window.dialogs.paths = [str(folder)]
+    driver.click(window, "saveRunButton")
+    driver.wait_until(lambda: (folder / "model.keras").is_file(), "Save Run writes the run folder")
+    assert window.dialogs.warnings == []
+    model = keras.models.load_model(folder / "model.keras", safe_mode=True)
+    assert [layer.units for layer in model.layers if hasattr(layer, "units")] == [8, 8, 1], \
+        "Save Run saved another run's model"
+    saved = read_history(folder / "history.csv")
+    np.testing.assert_array_equal(saved["loss"], np.asarray(first.history["loss"]))
+
+    # open it again: a third row, drawn with its saved curves
+    window.dialogs.paths = [str(folder / "experiment.json")]
+    driver.click(window, "openRunButton")
+    assert window.dialogs.warnings == []
+    row = _cells(window)[_row_of(window, "eight")]
+    assert row[DIFFERS] == "units hidden_1 8 → 3" and int(row[EPOCHS]) == 30, "the opened run's row is wrong"
+    np.testing.assert_array_equal(_overlay(window, 3)[1], saved["loss"], err_msg="the opened run's curve")
+
+    # delete it
+    table.selectRow(_row_of(window, "eight"))
+    driver.click(window, "deleteRunButton")
+    assert [r[NAME] for r in _cells(window)] == ["eight units", "Run 2"], "Delete did not remove the run"
+    assert _overlay(window, 3) is None, "a deleted run is still drawn"
+
+
+@pytest.mark.timeout(120)
+def test_opening_a_folder_that_is_not_a_run_says_so(make_window, tmp_path):
+    window = make_window(ready=False)
+    window.dialogs.paths = [str(tmp_path / "experiment.json")]
+    window.runs_panel.open_button.click()
+    assert window.dialogs.warnings == [f"{tmp_path} is not a run folder: it has no experiment.json or "
+                                       "history.csv (Save Run and train --out write them)."]
+    assert window.runs_panel.table.rowCount() == 0
