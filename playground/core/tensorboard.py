@@ -252,12 +252,13 @@ class RunWriter:
 
 
 class TensorBoardLog:
-    """Every model a :class:`~playground.core.session.Session` trains, each a run of its own in
-    ``logdir``: a second listener of the session's events, called in the training thread.
+    """Every run of a :class:`~playground.core.session.Session` (its run log, ``session.runs``, says
+    which run each event belongs to), each in a folder of its own in ``logdir``: a second listener
+    of the session's events, called in the training thread.
 
-    A run begins when a model first trains (its initial weights' histograms go in at step 0);
-    a new model (an edit that needs one, new initial weights) begins another; a kept model taken
-    back by Undo goes on in its own run. :meth:`close` may be called from another thread.
+    A run's folder is made when its model first trains (its initial weights' histograms go in at
+    step 0); a kept model taken back by Undo goes on in its run's folder (a new event file).
+    :meth:`close` may be called from another thread.
     """
 
     def __init__(self, logdir: str | Path, session):
@@ -271,10 +272,10 @@ class TensorBoardLog:
             raise PlaygroundError(f"The TensorBoard folder {logdir} is not writable.")
         self.session = session
         self.runs: list[Path] = []  # the run folders made, in order
-        self._logs: dict[int, tuple[object, RunWriter]] = {}  # id(engine) -> (engine, its run), engines kept
+        self._writers: dict[int, RunWriter] = {}  # run number -> its writer, while its model is kept
         self._current: RunWriter | None = None
-        self._pending: list[ev.WeightHistory] = []  # the current model's histograms before its first epoch
-        self._pending_engine = None
+        self._pending: list[ev.WeightHistory] = []  # a run's histograms before its first epoch
+        self._pending_run = 0
         self._lock = threading.Lock()
         self._closed = False
 
@@ -282,44 +283,40 @@ class TensorBoardLog:
         with self._lock:
             if self._closed:
                 return
-            engine = self.session.engine
-            log = self._current
-            if log is not None and (engine is not log.engine or engine.epoch < log.epoch):
-                log.close()  # another model, or new initial weights for this one
-                log = self._current = None
-            if log is None:
-                log = self._current = self._resume(engine)
+            number = self.session.runs.current
+            log = self._writers.get(number)
+            if self._current is not None and self._current is not log:
+                self._current.close()  # another run now
+                self._current = None
             if log is None:
                 if not isinstance(event, (ev.Started, ev.Metrics)):
-                    self._hold(engine, event)
+                    self._hold(number, event)
                     return
-                log = self._current = self._start(engine)
+                log = self._start(number)
+            self._current = log
             log(event)
 
-    def _hold(self, engine, event: ev.Event) -> None:
-        """Keep a model's histograms from before its first epoch (its initial weights) for its run;
-        those of another model, or of weights drawn again, replace them."""
+    def _hold(self, number: int, event: ev.Event) -> None:
+        """Keep a run's histograms from before its first epoch (its initial weights) for its folder;
+        those of another run replace them."""
         if not isinstance(event, ev.WeightHistory):
             return
-        if engine is not self._pending_engine or any(event.epochs[0] <= e.epochs[-1] for e in self._pending):
-            self._pending, self._pending_engine = [], engine
+        if number != self._pending_run:
+            self._pending, self._pending_run = [], number
         self._pending.append(event)
 
-    def _resume(self, engine) -> RunWriter | None:
-        """The run of a kept model taken back, if it has one and has not been given new weights."""
-        _, log = self._logs.get(id(engine), (None, None))
-        return None if log is None or engine.epoch < log.epoch else log
-
-    def _start(self, engine) -> RunWriter:
+    def _start(self, number: int) -> RunWriter:
+        engine = self.session.engine
         log = RunWriter(run_folder(self.logdir, engine.experiment.name), engine)
         self.runs.append(log.folder)
-        alive = [self.session.engine, *self.session.kept.values()]  # the models a run may come back to
-        self._logs = {k: v for k, v in self._logs.items() if any(v[0] is e for e in alive)}
-        self._logs[id(engine)] = (engine, log)
-        if engine is self._pending_engine:
+        runs = self.session.runs
+        alive = {runs.number_of(e) for e in self.session.kept.values()}  # the runs Undo may come back to
+        self._writers = {n: w for n, w in self._writers.items() if n in alive}
+        self._writers[number] = log
+        if number == self._pending_run:
             for event in self._pending:
                 log(event)
-        self._pending, self._pending_engine = [], None
+        self._pending, self._pending_run = [], 0
         return log
 
     def close(self) -> None:
