@@ -784,7 +784,7 @@ class Engine:
         """Add the epochs among ``epochs`` that the weight history wants; their weights are the rows of
         ``snaps`` (one per epoch that is a multiple of the stride, from the compiled loop), or the
         model's own (``snaps`` None: one epoch, just done)."""
-        wanted = np.array([e for e in epochs if self.weight_history.wanted(int(e), last_of_run)], dtype=np.int64)
+        wanted = self.weight_history.wanted_among(epochs, last_of_run)
         if not len(wanted):
             return
         if snaps is None:

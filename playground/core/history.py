@@ -3,7 +3,7 @@
 TensorBoard records histograms by step; Playground records them by epoch. Short runs keep
 every epoch; a long run keeps at most ``CAPACITY`` evenly spaced epochs: when the history is
 full, every other column goes and from then on only every ``stride``-th epoch is recorded
-(the engine asks :meth:`WeightHistory.wanted`), so memory stays bounded for any run length.
+(the engine asks :meth:`WeightHistory.wanted_among`), so memory stays bounded for any run length.
 
 A column holds, per tensor, a histogram (its own edges, ``BINS`` bins), TensorBoard's
 distribution percentiles (the normal distribution's ±1, 2, 3σ and the median, min and max),
@@ -85,11 +85,19 @@ class WeightHistory:
         return len(self.epochs)
 
     def wanted(self, epoch: int, last_of_run: bool = False) -> bool:
-        """Whether ``epoch`` is one to record: a multiple of the stride, or the epoch a run stopped or
-        paused at (``last_of_run``, so that the history ends where the other views are; the next
-        thinning drops it), and after the last column."""
+        """Whether ``epoch`` is one to record (see :meth:`wanted_among`)."""
+        return len(self.wanted_among(np.array([epoch]), last_of_run)) == 1
+
+    def wanted_among(self, epochs: np.ndarray, last_of_run: bool = False) -> np.ndarray:
+        """The ``epochs`` to record: the multiples of the stride, or any (``last_of_run``: the epoch a
+        run stopped or paused at, so that the history ends where the other views are; the next thinning
+        drops it), after the last column."""
+        epochs = np.asarray(epochs, dtype=np.int64)
         last = self.epochs[-1] if len(self.epochs) else -1
-        return epoch > last and (last_of_run or epoch % self.stride == 0)
+        keep = epochs > last
+        if not last_of_run:
+            keep &= epochs % self.stride == 0
+        return epochs[keep]
 
     def add(self, epochs: np.ndarray, layers: tuple[LayerHistory, ...]) -> None:
         """Append columns (epochs ascending); a different set of layers starts the history again."""
