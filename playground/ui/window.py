@@ -860,7 +860,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_code_clicked(self) -> None:
         styles = {self.tr(text): style for text, style in self.CODE_STYLES.items()}
-        style = self.dialogs.choose(self.tr("Export Python code"), self.tr("Model style (seed 002 shows all three)"),
+        style = self.dialogs.choose(self.tr("Export Python code"), self.tr("Model style (the notes on model styles show all three)"),
                                     list(styles))
         if not style:
             return
@@ -872,9 +872,11 @@ class MainWindow(QMainWindow):
 
     def export_code(self, path: str | Path, style: str) -> bool:
         """Write the experiment as a Python file in ``style`` (and its data CSV beside it, for a set
-        without a generator). It builds a fresh model of its own, never the one training."""
+        without a generator). It builds a fresh model of its own, never the one training, and trains
+        it for as many epochs as the model here was trained (the epoch target, before any)."""
         try:
-            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset)
+            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset,
+                                          epochs=self.epoch or None)
         except PlaygroundError as exc:
             self.dialogs.warning(self.tr("Cannot export the code"), str(exc))
             return False

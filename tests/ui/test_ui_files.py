@@ -131,3 +131,13 @@ def test_csv_import_and_a_data_set_that_fails_to_load(make_window, driver, qtbot
     qtbot.waitUntil(lambda: "Column 'kind' has non-numeric values" in message.text())
     assert target.currentText() == "kind" and window.state.experiment.dataset.target is None
     assert window.state.dataset.task == "binary"
+
+
+def test_exported_code_trains_the_epochs_the_model_was_trained_not_the_target(make_window, driver, qtbot,
+                                                                              tmp_path):
+    window = make_window()
+    _train(window, driver, qtbot, 3)
+    driver.type_into(driver.spin(window, "epochsSpin"), 5000)  # the next target, not trained yet
+    assert window.export_code(tmp_path / "trained.py", "functional")
+    assert "epochs=3," in (tmp_path / "trained.py").read_text()
+    assert "epochs=5000" not in (tmp_path / "trained.py").read_text()
