@@ -38,6 +38,7 @@ class ScriptedDialogs:
         self.save_answer = "discard"
         self.paths: list[str] = []  # answers to file dialogs, in order ("" = cancel)
         self.choice = ""
+        self.questions: list[str] = []  # the labels of the choices asked, in order
 
     def warning(self, title: str, text: str) -> None:
         self.warnings.append(text)
@@ -59,6 +60,7 @@ class ScriptedDialogs:
     open_path = save_path = folder_path = directory = _path
 
     def choose(self, title: str, label: str, items: list[str]) -> str:
+        self.questions.append(label)
         return self.choice
 
 
