@@ -258,7 +258,8 @@ def _csv_data(exp: Experiment, ds: "Dataset", data_name: str) -> list[str]:
     if ds.task != "regression":
         written = [csv_safe(c) for c in ds.class_names]
         if written != list(ds.class_names):
-            lines.append("# The labels as the CSV has them: one that starts like a spreadsheet formula has a ' before it.")
+            lines.append("# The labels as the CSV has them: one that starts like a spreadsheet formula "
+                         "has a ' before it.")
         lines.append(f"CLASSES = {_literal(written)}")
     return lines + [
         f"N_TRAIN = {n_train}  # the first {n_train} rows are the training part, the rest the test part",

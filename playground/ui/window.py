@@ -860,8 +860,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_code_clicked(self) -> None:
         styles = {self.tr(text): style for text, style in self.CODE_STYLES.items()}
-        style = self.dialogs.choose(self.tr("Export Python code"), self.tr("Model style (the notes on model styles show all three)"),
-                                    list(styles))
+        style = self.dialogs.choose(self.tr("Export Python code"),
+                                    self.tr("Model style (the notes on model styles show all three)"), list(styles))
         if not style:
             return
         start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}.py")
