@@ -162,3 +162,17 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)
+
+
+def csv_safe(cell: object) -> object:
+    """A cell for a CSV a spreadsheet may open: text that starts like a formula (``= + - @``, a tab
+    or a CR) gets a ``'`` before it, so the spreadsheet shows it as text instead of running it
+    (OWASP's advice on CSV injection). Numbers, and text that is a number (``-0.5``, ``-inf``),
+    are left as they are, so the file reads back as the same figures."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

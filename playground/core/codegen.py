@@ -1,8 +1,8 @@
 """An experiment as a Python file that trains on its own: the notes' three model styles.
 
-Seed 002 builds one network three ways: ``keras.Sequential``, the functional API and a
-``keras.Model`` subclass. :func:`python_code` writes the experiment in any of them. Nothing about
-layers, losses or optimizers is restated here: the model :func:`playground.core.build.build_model`
+The notes on model styles build one network three ways: ``keras.Sequential``, the functional API
+and a ``keras.Model`` subclass. :func:`python_code` writes the experiment in any of them. Nothing
+about layers, losses or optimizers is restated here: the model :func:`playground.core.build.build_model`
 makes, and the loss, optimizer and metric of ``build.make_*``, are turned back into the Keras
 calls that create them (from their own Keras serialization, keeping only arguments that differ
 from the defaults), so the file trains the network the app trains, seeds and all. The data comes
@@ -12,13 +12,20 @@ seed and split (2-D sets), or from a CSV written beside the file (every other se
 The file needs only TensorFlow (Keras and NumPy come with it), trains with ``model.fit`` and
 prints one JSON line last, with the keys ``python main.py train`` prints. It is importable too:
 ``load_data()`` and ``build_model(x_train)`` run without training.
+
+Nothing a user or a file names (the experiment's name, a CSV's headers and class labels) is ever
+pasted into the file as it is: every such text is a Python string literal (:func:`_string`) or
+docstring text (:func:`_docstring`) made by one escaper (:func:`_escaped`), so a name with
+quotes, backslashes or line breaks in it is text in the file, never code.
 """
 from __future__ import annotations
 
 import ast
 import inspect
-import json
+import io
 import re
+import textwrap
+import tokenize
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +36,7 @@ from playground.core.spec import Experiment
 from playground.data import dataset_info, export_csv, load_dataset, planar
 from playground.data.dataset import cross_features
 from playground.errors import PlaygroundError
-from playground.files import write_text_atomic
+from playground.files import csv_safe, write_text_atomic
 
 if TYPE_CHECKING:
     from playground.data import Dataset
@@ -37,6 +44,7 @@ if TYPE_CHECKING:
 STYLES = ("sequential", "functional", "subclass")
 STYLE_TITLES = {"sequential": "keras.Sequential", "functional": "the functional API (keras.Model(inputs, outputs))",
                 "subclass": "a keras.Model subclass"}
+WIDTH = 99  # the generated lines' length, as a person would keep it
 _ALIASES = {"keras.layers": "layers"}  # the file imports ``from keras import layers``
 _SKIPPED = {"dtype", "trainable"}  # float32 and trainable are what every layer here has
 
@@ -57,20 +65,52 @@ def needs_data_file(ds: "Dataset") -> bool:
     return dataset_info(ds.name).kind != "2d"
 
 
-def export_code(exp: Experiment, path: str | Path, style: str, ds: "Dataset | None" = None) -> list[Path]:
+def export_code(exp: Experiment, path: str | Path, style: str, ds: "Dataset | None" = None,
+                epochs: int | None = None) -> list[Path]:
     """Write the code file (and its data CSV, where the set has no generator) atomically;
-    returns the paths written. Bad settings raise :class:`PlaygroundError` before anything is written."""
+    returns the paths written. ``epochs`` (the epochs a model was trained, say) replaces the
+    experiment's epoch target. Bad settings raise :class:`PlaygroundError` before anything is written."""
     check_style(style)
     path = Path(path)
     ds = ds or load_dataset(**exp.dataset.model_dump())
     data = data_file_for(path) if needs_data_file(ds) else None
-    source = python_code(exp, ds, style, data.name if data else None)
+    source = python_code(exp, ds, style, data.name if data else None, epochs)
     written = []
     if data is not None:
         export_csv(ds, data)
         written.append(data)
     write_text_atomic(path, source)
     return [path, *written]
+
+
+# -- text into code: the one way a name reaches the file ------------------------------------------
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"'}
+
+
+def _escaped(text: str) -> str:
+    """``text`` for inside a double-quoted string or docstring: a backslash and a double quote
+    escaped, and every character that is not printable (line breaks, U+2028, NUL, a lone
+    surrogate, tabs) as its escape, so the text stays on its line and reads back as itself."""
+    return "".join(_ESCAPES.get(c, c) if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _string(text: str) -> str:
+    """``text`` as a Python string literal."""
+    return f'"{_escaped(text)}"'
+
+
+def _docstring(*paragraphs: str, indent: str = "") -> list[str]:
+    """A docstring of ``paragraphs`` (prose with names in it), each filled to :data:`WIDTH` at
+    spaces only, so no escape is ever broken across lines."""
+    texts = [_escaped(p) for p in paragraphs]
+    texts[0] = '"""' + texts[0]
+    texts[-1] += '"""' if len(texts) == 1 else ""
+    lines = []
+    for text in texts:
+        lines += ["", *textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent,
+                                     break_long_words=False, break_on_hyphens=False)]
+    return lines[1:] + ([indent + '"""'] if len(texts) > 1 else [])
 
 
 # -- Keras objects back into code ---------------------------------------------------------------
@@ -91,7 +131,7 @@ def _literal(value: Any) -> str:
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
     return repr(value)
@@ -183,9 +223,9 @@ def _planar_data(exp: Experiment, ds: "Dataset") -> list[str]:
     n = len(ds.y_train) + len(ds.y_test)
     info = dataset_info(ds.name)
     return [
-        f"# The data: TensorFlow Playground's {info.title} set ({ds.name!r}), drawn as Playground draws",
+        f"# The data: TensorFlow Playground's {info.title} set ({ds.name}), drawn as Playground draws",
         "# it: the same generator (copied from Playground), seed and train/test split.",
-        _definitions(planar, [generator.__name__]),
+        _Verbatim(_definitions(planar, [generator.__name__])),
         "",
         "",
         "def load_data():",
@@ -214,16 +254,20 @@ def _csv_data(exp: Experiment, ds: "Dataset", data_name: str) -> list[str]:
             target = f"np.eye(len(CLASSES), dtype=\"float32\")[{target}]  # one-hot, as the loss expects"
         else:
             target += '.astype("int32")  # class indices'
-    lines = [f"DATA = Path(__file__).with_name({data_name!r})  # written beside this file by Playground"]
+    lines = [f"DATA = Path(__file__).with_name({_string(data_name)})  # written beside this file by Playground"]
     if ds.task != "regression":
-        lines.append(f"CLASSES = {list(ds.class_names)!r}")
+        written = [csv_safe(c) for c in ds.class_names]
+        if written != list(ds.class_names):
+            lines.append("# The labels as the CSV has them: one that starts like a spreadsheet formula "
+                         "has a ' before it.")
+        lines.append(f"CLASSES = {_literal(written)}")
     return lines + [
         f"N_TRAIN = {n_train}  # the first {n_train} rows are the training part, the rest the test part",
         "",
         "",
         "def load_data():",
-        f'    """The {ds.name} set: {len(ds.feature_names)} feature columns, then the target '
-        f'({ds.target_name})."""',
+        *_docstring(f"The {ds.name} set: {len(ds.feature_names)} feature columns, then the target "
+                    f"({ds.target_name}).", indent="    "),
         '    with open(DATA, newline="", encoding="utf-8") as f:',
         "        rows = list(csv.reader(f))[1:]  # after the header row",
         '    x = np.array([row[:-1] for row in rows], dtype="float32")',
@@ -277,36 +321,47 @@ def _attribute(layer) -> str:
     return f"{layer.name}_layer" if hasattr(keras.Model, layer.name) else layer.name
 
 
-def _wrap(line: str, width: int = 99) -> list[str]:
-    """A generated line too long to read, broken after the first call's opening parenthesis with
-    one argument a line (each wrapped again if need be), as a person would format it."""
-    start = line.find("(")
-    if len(line) <= width or start < 0:
+class _Verbatim(str):
+    """Source copied as it is (the data's generator), which :func:`_wrap` leaves alone."""
+
+
+def _wrap(line: str, width: int = WIDTH) -> list[str]:
+    """A generated statement too long to read, broken after its first opening bracket with one
+    argument a line (each wrapped again if need be), as a person would format it. Python's own
+    tokenizer finds the brackets and commas, so none inside a string (a class label "a, (b") counts;
+    a line that is not a whole statement (a docstring's line) stays as it is."""
+    if len(line) <= width or isinstance(line, _Verbatim):
         return [line]
-    indent = " " * (len(line) - len(line.lstrip()) + 4)
-    args, depth, quote, begin = [], 0, "", start + 1
-    for i in range(start, len(line)):
-        c = line[i]
-        if quote:
-            quote = "" if c == quote and line[i - 1] != "\\" else quote
-        elif c in "\"'":
-            quote = c
-        elif c in "([{":
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return [line]
+    if any(t.type == tokenize.ERRORTOKEN for t in tokens):
+        return [line]
+    tokens = [t for t in tokens if t.type == tokenize.OP]
+    opening = next((i for i, t in enumerate(tokens) if t.string in "([{"), None)
+    if opening is None:
+        return [line]
+    start = tokens[opening].end[1]
+    args, depth, begin = [], 0, start
+    for token in tokens[opening:]:
+        if token.string in "([{":
             depth += 1
-        elif c in ")]}":
+        elif token.string in ")]}":
             depth -= 1
             if depth == 0:
-                args.append(line[begin:i].strip())
+                args.append(line[begin:token.start[1]].strip())
                 break
-        elif c == "," and depth == 1:
-            args.append(line[begin:i].strip())
-            begin = i + 1
+        elif token.string == "," and depth == 1:
+            args.append(line[begin:token.start[1]].strip())
+            begin = token.end[1]
     else:
         return [line]
-    out = [line[:start + 1]]
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    out = [line[:start]]
     for arg in filter(None, args):
         out += _wrap(indent + arg + ",", width)
-    return out + [indent[4:] + line[i:]]
+    return out + [indent[4:] + line[token.start[1]:]]
 
 
 def _model_code(style: str, model, ds: "Dataset", class_name: str) -> list[str]:
@@ -319,9 +374,9 @@ def _model_code(style: str, model, ds: "Dataset", class_name: str) -> list[str]:
     out: list[str] = []
     if style == "subclass":
         out += ["", "", f"class {class_name}(keras.Model):",
-                '    """The layers are made in __init__ and applied in call() (seed 002, 1.3)."""', "",
+                '    """The layers are made in __init__ and applied in call()."""', "",
                 "    def __init__(self):",
-                f'        super().__init__(name="{model.name}")']
+                f"        super().__init__(name={_string(model.name)})"]
         out += [f"        self.{_attribute(l)} = {_code(l)}" for l in layers_]
         out += ["", "    def call(self, inputs, training=False):",
                 f"        x = {'feature_crosses(inputs)' if ds.crosses else 'inputs'}"]
@@ -329,15 +384,16 @@ def _model_code(style: str, model, ds: "Dataset", class_name: str) -> list[str]:
             extra = ", training=training" if isinstance(layer, keras.layers.Dropout) else ""
             out.append(f"        x = self.{_attribute(layer)}(x{extra})")
         out.append("        return x")
+    adapts = ("x_train sets the mean and variance of the Normalization layer." if norm else
+              "x_train is not needed: there is no Normalization layer to adapt.")
     out += ["", "", "def build_model(x_train):",
-            f'    """The network in {STYLE_TITLES[style]}, compiled as Playground compiles it; x_train',
-            '    sets the mean and variance of the Normalization layer."""' if norm else
-            '    (x_train is not needed: there is no Normalization layer to adapt)."""']
+            *_docstring(f"The network in {STYLE_TITLES[style]}, compiled as Playground compiles it; {adapts}",
+                        indent="    ")]
     if style == "subclass":
         out.append(f"    model = {class_name}()")
         if norm is not None:
             out.append(f"    model.{_attribute(norm)}.adapt({adapt_input})")
-        out.append("    model(x_train[:1])  # one call creates the weights (seed 002 does this before summary())")
+        out.append("    model(x_train[:1])  # one call creates the weights, which summary() then shows")
     else:
         if norm is not None:
             out += [f"    {norm.name} = {_code(norm)}", f"    {norm.name}.adapt({adapt_input})"]
@@ -347,20 +403,23 @@ def _model_code(style: str, model, ds: "Dataset", class_name: str) -> list[str]:
             if ds.crosses:
                 out.append('        layers.Lambda(feature_crosses, name="feature_crosses"),')
             out += [f"        {m}," for m in made]
-            out.append(f'    ], name="{model.name}")')
+            out.append(f"    ], name={_string(model.name)})")
         else:
             out.append(f"    inputs = {raw_input}")
             out.append(f"    x = {'feature_crosses(inputs)' if ds.crosses else 'inputs'}")
             for i, m in enumerate(made):
                 target = "outputs" if i == len(made) - 1 else "x"
                 out.append(f"    {target} = {m}(x)")
-            out.append(f'    model = keras.Model(inputs=inputs, outputs=outputs, name="{model.name}")')
+            out.append(f"    model = keras.Model(inputs=inputs, outputs=outputs, name={_string(model.name)})")
     return out
 
 
-def python_code(exp: Experiment, ds: "Dataset", style: str, data_name: str | None = None) -> str:
+def python_code(exp: Experiment, ds: "Dataset", style: str, data_name: str | None = None,
+                epochs: int | None = None) -> str:
     """The experiment as a stand-alone Python file in ``style``; ``data_name`` is the CSV beside it
-    (:func:`data_file_for`) for a set without a generator. Raises for settings that cannot train."""
+    (:func:`data_file_for`) for a set without a generator; ``epochs``, if given, replaces the
+    experiment's epoch target (an exported trained model's file trains as many epochs as it did).
+    Raises for settings that cannot train."""
     check_style(style)
     if needs_data_file(ds) and not data_name:
         raise PlaygroundError(f"The data set {ds.name!r} has no generator; its code needs a CSV file beside it.")
@@ -370,20 +429,20 @@ def python_code(exp: Experiment, ds: "Dataset", style: str, data_name: str | Non
     metric = build.make_metric(exp, ds.task)
     m = metric.name  # accuracy or mae, the key train prints
     t = exp.training
+    epochs = epochs or t.epochs
     class_name = "".join(p.capitalize() for p in re.split(r"[^0-9A-Za-z]+", model.name) if p) + "Model"
     if not class_name[0].isalpha():
         class_name = "Playground" + class_name
     imports = ["import json", "import time"]
     if needs_data_file(ds):
         imports = ["import csv", *imports, "from pathlib import Path"]
-    doc = [
-        f'"""{exp.name}: {ds.name}, exported from Playground in the {style} style ({STYLE_TITLES[style]}).',
-        "",
-        "Runs on its own: python " + "THIS_FILE.py (needs TensorFlow; Keras and NumPy come with it). It",
-        "builds the network Playground builds, trains it with model.fit and prints one JSON line last",
-        "with the final train and test loss and " + ("MAE" if ds.task == "regression" else "accuracy") + '.',
-        '"""',
-    ]
+    figure = "MAE" if ds.task == "regression" else "accuracy"
+    doc = _docstring(
+        f"{exp.name}: the {ds.name} set, exported from Playground in the {style} style.",
+        f"The network is written with {STYLE_TITLES[style]}. Runs on its own: python THIS_FILE.py (needs "
+        f"TensorFlow; Keras and NumPy come with it). It builds the network Playground builds, trains it "
+        f"for {epochs:,} epochs with model.fit and prints one JSON line last with the final train and test "
+        f"loss and {figure}.")
     lines = [*doc, *imports, "", "import keras", "import numpy as np",
              "from keras import layers" + (", ops" if ds.crosses else ""), "", ""]
     lines += _csv_data(exp, ds, data_name) if needs_data_file(ds) else _planar_data(exp, ds)
@@ -405,13 +464,18 @@ def python_code(exp: Experiment, ds: "Dataset", style: str, data_name: str | Non
         "    model = build_model(x_train)",
         "    model.summary()",
         "    start = time.perf_counter()",
-        f"    history = model.fit(x_train, y_train, batch_size={t.batch_size}, epochs={t.epochs},",
+        f"    history = model.fit(x_train, y_train, batch_size={t.batch_size}, epochs={epochs},",
         "                        validation_data=(x_test, y_test), verbose=2)",
         "    seconds = time.perf_counter() - start",
         "    h = history.history  # val_ figures are the test part's, as Playground names them test_",
-        f'    result = {{"epochs": len(h["loss"]), "loss": float(h["loss"][-1]), "{m}": float(h["{m}"][-1]),',
-        f'              "test_loss": float(h["val_loss"][-1]), "test_{m}": float(h["val_{m}"][-1]),',
-        '              "seconds": round(seconds, 3)}',
+        "    result = {",
+        '        "epochs": len(h["loss"]),',
+        '        "loss": float(h["loss"][-1]),',
+        f'        "{m}": float(h["{m}"][-1]),',
+        '        "test_loss": float(h["val_loss"][-1]),',
+        f'        "test_{m}": float(h["val_{m}"][-1]),',
+        '        "seconds": round(seconds, 3),',
+        "    }",
         "    print(json.dumps(result))",
         "",
         "",

@@ -29,7 +29,7 @@ import numpy as np
 from playground.core.build import INPUT_NAME
 from playground.core.spec import Experiment, from_logits
 from playground.errors import PlaygroundError
-from playground.files import atomic_dir, atomic_path, write_text_atomic
+from playground.files import atomic_dir, atomic_path, csv_safe, write_text_atomic
 
 if TYPE_CHECKING:
     import keras
@@ -202,8 +202,8 @@ def save_history(history: dict[str, list[float]], path: str | Path) -> None:
     rows = max((len(history[c]) for c in columns), default=0)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["epoch", *columns])
-    for i in range(rows):
+    writer.writerow(["epoch", *map(csv_safe, columns)])
+    for i in range(rows):  # figures only: csv_safe leaves numbers (-0.5, -inf) as they are
         writer.writerow([i + 1, *(repr(float(history[c][i])) if i < len(history[c]) else "" for c in columns)])
     write_text_atomic(path, out.getvalue())
 

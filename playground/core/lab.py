@@ -57,7 +57,7 @@ class Example:
     from_logits: bool
     loss: str
     printed: float
-    source: str
+    source: str  # which of the notes (shared/seeds) printed it, for developers; the interface does not show it
 
 
 EXAMPLES = (

@@ -24,7 +24,7 @@ from playground.core import events as ev
 from playground.core.edits import classify
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
-from playground.files import write_text_atomic
+from playground.files import csv_safe, write_text_atomic
 
 BOUND = 30  # runs kept: each holds its per-epoch figures (8 bytes an epoch and column), not its model
 SAME = "same settings"
@@ -181,8 +181,8 @@ class RunLog:
         writer.writerow(CSV_COLUMNS)
         for row in self.rows():
             figures = [f"{row.final[k]:.6g}" if k in row.final else "" for k in CSV_COLUMNS[5:11]]
-            writer.writerow([row.number, row.name, row.differs, "; ".join(row.edits), row.epochs, *figures,
-                             f"{row.seconds:.3f}"])
+            writer.writerow([csv_safe(cell) for cell in (row.number, row.name, row.differs, "; ".join(row.edits),
+                                                          row.epochs, *figures, f"{row.seconds:.3f}")])
         return out.getvalue()
 
     def write_csv(self, path) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from playground.data.dataset import Dataset, Table, check_number, check_seed, table_dataset
 from playground.errors import PlaygroundError
-from playground.files import atomic_path
+from playground.files import atomic_path, csv_safe
 
 MIN_ROWS = 10
 MAX_AUTO_CLASSES = 20
@@ -308,14 +308,15 @@ def load_csv(
 
 
 def export_csv(dataset: Dataset, path: str | os.PathLike) -> None:
-    """Write all rows (train, then test) with a header; classes are written by name."""
+    """Write all rows (train, then test) with a header; classes are written by name. A name that
+    starts like a spreadsheet formula is written with a ``'`` before it (:func:`~playground.files.csv_safe`)."""
     x = np.concatenate([dataset.x_train, dataset.x_test]).astype(np.float32)
     y = np.concatenate([dataset.y_train, dataset.y_test])
     if dataset.class_names:
-        target = np.array(dataset.class_names)[y.astype(np.int64)]
+        target = np.array([csv_safe(c) for c in dataset.class_names], dtype=object)[y.astype(np.int64)]
     else:
         target = y.astype(np.float32).astype(str)
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow([*dataset.feature_names, dataset.target_name])
+        writer.writerow([csv_safe(name) for name in (*dataset.feature_names, dataset.target_name)])
         writer.writerows(row + [label] for row, label in zip(x.astype(str).tolist(), target.tolist()))

@@ -142,8 +142,8 @@ class LabPanel(QWidget):
             self.example.setCurrentIndex(0)  # edited: no longer the notes' example
             self.example.blockSignals(False)
             example = None
-        self.printed.setText(self.tr("The notes ({0}) printed {1} for {2}.").format(
-            example.source, example.printed, i18n.catalog(catalog.LOSSES[example.loss].name).lower())
+        self.printed.setText(self.tr("The notes printed {0} for {1}.").format(
+            example.printed, i18n.catalog(catalog.LOSSES[example.loss].name).lower())
             if example else "")
         try:
             rows = lab.evaluate(self.targets.text(), self.predictions.text(), self.logits.isChecked())

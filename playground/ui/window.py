@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import partial
 from pathlib import Path
 
@@ -76,6 +77,14 @@ SHORTCUTS = (  # the descriptions are translated when shown (MainWindow.show_sho
 
 def settings() -> QSettings:
     return QSettings("Playground", "Playground")
+
+
+def _file_stem(name: str) -> str:
+    """A name that may hold anything (an experiment's) as the start of a suggested file name: the
+    characters file systems refuse or that break a line (/ \\ : * ? " < > |, controls, U+2028, a
+    lone surrogate) become "_"."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]', "_", Path(name).stem).strip(" .")
+    return stem or "untitled"
 
 
 def _with_suffix(path: str, suffix: str) -> str:
@@ -786,7 +795,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def save_as_clicked(self) -> bool:
-        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}.json")
+        start = str(Path(self._directory()) / f"{_file_stem(self.state.display_name)}.json")
         path = _with_suffix(
             self.dialogs.save_path(self.tr("Save experiment"), start, self.tr(EXPERIMENT_FILTER)), ".json")
         return bool(path) and self.save_experiment(path)
@@ -817,7 +826,7 @@ class MainWindow(QMainWindow):
     def _export_clicked(self, operation: str) -> None:
         title, filters, suffix, save = self.FILE_DIALOGS[operation]
         title, filters = self.tr(title), self.tr(filters) if filters else ""
-        stem = str(Path(self._directory()) / Path(self.state.display_name).stem)
+        stem = str(Path(self._directory()) / _file_stem(self.state.display_name))
         if operation == "export_savedmodel":
             path = self.dialogs.folder_path(title, stem + "_savedmodel")
         elif save:
@@ -860,11 +869,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_code_clicked(self) -> None:
         styles = {self.tr(text): style for text, style in self.CODE_STYLES.items()}
-        style = self.dialogs.choose(self.tr("Export Python code"), self.tr("Model style (seed 002 shows all three)"),
-                                    list(styles))
+        style = self.dialogs.choose(self.tr("Export Python code"),
+                                    self.tr("Model style (the notes on model styles show all three)"), list(styles))
         if not style:
             return
-        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}.py")
+        start = str(Path(self._directory()) / f"{_file_stem(self.state.display_name)}.py")
         path = _with_suffix(self.dialogs.save_path(self.tr("Export Python code"), start,
                                                    self.tr("Python files (*.py)")), ".py")
         if path:
@@ -872,9 +881,11 @@ class MainWindow(QMainWindow):
 
     def export_code(self, path: str | Path, style: str) -> bool:
         """Write the experiment as a Python file in ``style`` (and its data CSV beside it, for a set
-        without a generator). It builds a fresh model of its own, never the one training."""
+        without a generator). It builds a fresh model of its own, never the one training, and trains
+        it for as many epochs as the model here was trained (the epoch target, before any)."""
         try:
-            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset)
+            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset,
+                                          epochs=self.epoch or None)
         except PlaygroundError as exc:
             self.dialogs.warning(self.tr("Cannot export the code"), str(exc))
             return False
@@ -892,7 +903,7 @@ class MainWindow(QMainWindow):
         what = self.dialogs.choose(self.tr("Export plot image"), self.tr("Panel"), list(sources))
         if not what:
             return
-        start = str(Path(self._directory()) / f"{Path(self.state.display_name).stem}_{sources[what]}.png")
+        start = str(Path(self._directory()) / f"{_file_stem(self.state.display_name)}_{sources[what]}.png")
         path = _with_suffix(self.dialogs.save_path(self.tr("Export plot image"), start,
                                                    self.tr("PNG images (*.png)")), ".png")
         if path:

@@ -419,8 +419,8 @@ Task: {1}.</source>
         <translation>激活函数</translation>
     </message>
     <message>
-        <source>The notes ({0}) printed {1} for {2}.</source>
-        <translation>笔记（{0}）中{2}打印的结果是 {1}。</translation>
+        <source>The notes printed {0} for {1}.</source>
+        <translation>笔记中{1}打印的结果是 {0}。</translation>
     </message>
     <message>
         <source>Select a loss to see its formula and Keras call.</source>
@@ -1020,8 +1020,8 @@ Task: {1}.</source>
         <translation>导出 Python 代码</translation>
     </message>
     <message>
-        <source>Model style (seed 002 shows all three)</source>
-        <translation>模型写法（笔记 002 介绍了这三种）</translation>
+        <source>Model style (the notes on model styles show all three)</source>
+        <translation>模型写法（关于模型写法的笔记介绍了这三种）</translation>
     </message>
     <message>
         <source>Python files (*.py)</source>

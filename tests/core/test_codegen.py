@@ -1,5 +1,7 @@
 """Code export: each style's file runs on its own, learns, and builds the engine's own model."""
 import ast
+import csv
+import inspect
 import json
 import runpy
 import subprocess
@@ -200,3 +202,96 @@ def test_the_code_command_says_what_is_wrong_in_one_sentence(tmp_path, args, sen
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert sentence in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["xor.json"]
+
+
+# -- names are text, never code (issue 18) ---------------------------------------------------------
+
+PAYLOAD = 'x"""; open("SENTINEL", "w"); """'  # closes a docstring, opens a file, opens another docstring
+
+
+def _run_here(path: Path, monkeypatch) -> dict:
+    """The generated file run in this process from its own folder (``python FILE.py`` would do
+    the same, in seconds more): imported, then ``main()``; its functions back."""
+    monkeypatch.chdir(path.parent)
+    file = runpy.run_path(str(path), run_name="generated")  # a SyntaxError or a payload at import shows here
+    file["main"]()
+    assert not (path.parent / "SENTINEL").exists(), "a name in the file ran as code"
+    return file
+
+
+def tiny_xor(name: str) -> Experiment:
+    exp = Experiment(name=name)
+    exp.dataset.samples = 20
+    exp.model.layers = [LayerSpec(units=2)]
+    exp.training.epochs = 1
+    return exp
+
+
+@pytest.mark.parametrize("name", [PAYLOAD, "C:\\Users\\me\\New net", "line\u2028break", "a\nb'''\"\\",
+                                  "x" * 120 + " (keras.Model(inputs, outputs))"],
+                         ids=["closes-docstring", "backslashes", "u2028", "quotes-newline", "long"])
+@pytest.mark.parametrize("style", codegen.STYLES)
+def test_an_experiments_name_is_text_in_the_file_never_code(tmp_path, monkeypatch, style, name):
+    path = tmp_path / "named.py"
+    codegen.export_code(tiny_xor(name), path, style)
+    file = _run_here(path, monkeypatch)
+    assert " ".join(name.split()) in " ".join(file["__doc__"].split()), "the docstring does not name it as it is"
+
+
+def test_a_csv_whose_names_are_code_gives_a_file_that_trains(tmp_path, monkeypatch):
+    """The target column's header is the payload, a feature's header ends in a backslash, and the
+    class labels hold brackets and commas on a line long enough to be wrapped."""
+    labels = ["left (west), far", "right (east), near", "mid", "up (north)", "down, (south)", "x" * 20]
+    rng = np.random.default_rng(0)
+    data = tmp_path / "named.csv"
+    with open(data, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["C:\\temp\\", "b", PAYLOAD])
+        writer.writerows([*rng.normal(size=2).round(3), labels[i % len(labels)]] for i in range(24))
+    exp = Experiment(name="labels")
+    exp.dataset.name, exp.dataset.path, exp.dataset.target = "csv", str(data), PAYLOAD
+    exp.model.layers = [LayerSpec(units=2)]
+    exp.training.epochs = 1
+    out = tmp_path / "code"
+    out.mkdir()
+    path = out / "named.py"
+    codegen.export_code(exp, path, "functional")
+    file = _run_here(path, monkeypatch)
+    assert file["CLASSES"] == sorted(labels)
+
+
+def _fit_epochs(source: str) -> int:
+    fit = next(node for node in ast.walk(ast.parse(source))
+               if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "fit")
+    return next(k.value.value for k in fit.keywords if k.arg == "epochs")
+
+
+def test_the_file_trains_the_epochs_asked_for_else_the_experiments(tmp_path):
+    exp = xor_exp()  # 25 epochs
+    codegen.export_code(exp, tmp_path / "target.py", "sequential")
+    codegen.export_code(exp, tmp_path / "trained.py", "sequential", epochs=7)  # what the window passes
+    assert _fit_epochs((tmp_path / "target.py").read_text()) == 25
+    trained = (tmp_path / "trained.py").read_text()
+    assert _fit_epochs(trained) == 7
+    assert "trains it for 7 epochs" in " ".join(ast.get_docstring(ast.parse(trained)).split())
+
+
+@pytest.mark.parametrize("style", codegen.STYLES)
+def test_the_file_reads_as_written_by_hand(style):
+    """The data's generator is copied as Playground's source has it (not re-wrapped into
+    ``def _halves(\\n    n: int,\\n)``), and every line written here fits 99 characters."""
+    from playground.data import planar
+
+    exp = logits_exp()
+    exp.dataset.name = "spiral"
+    ds = load_dataset(**exp.dataset.model_dump())
+    source = codegen.python_code(exp, ds, style)
+    copied = [inspect.getsource(f).rstrip("\n") for f in (planar._halves, planar._polar, planar.spiral)]
+    for definition in copied:
+        assert definition in source, f"the generator is not copied as written:\n{definition}"
+    rest = source
+    for definition in copied:
+        rest = rest.replace(definition, "")
+    long = [line for line in rest.splitlines() if len(line) > 99]
+    assert not long, long
+    assert "seed 00" not in source.lower()  # the notes' file numbers mean nothing to a user

@@ -124,6 +124,19 @@ def test_history_csv(trained, tmp_path):
     assert float(rows[-1]["loss"]) == trained.history["loss"][-1]
 
 
+def test_history_csv_stays_numbers_a_spreadsheet_reads_and_resume_reads_back(tmp_path):
+    """Formula-safe CSVs leave numbers alone: a negative or infinite figure is written as itself
+    (no ' before -0.5), so a spreadsheet reads numbers and ``read_history`` the same figures."""
+    history = {"loss": [0.5, -0.25, float("-inf")], "test_mae": [-1e-3, 2.0, float("nan")]}
+    path = tmp_path / "history.csv"
+    export.save_history(history, path)
+    cells = [cell for row in csv.reader(path.open()) for cell in row]
+    assert "-0.25" in cells and "-inf" in cells and not any(c.startswith("'") for c in cells)
+    back = export.read_history(path)
+    np.testing.assert_array_equal(back["loss"], history["loss"])
+    np.testing.assert_array_equal(back["test_mae"], history["test_mae"])
+
+
 def test_unwritable_folder_gives_a_sentence(trained, tmp_path):
     with pytest.raises(PlaygroundError, match="does not exist"):
         export.save_weights(trained.model, tmp_path / "missing" / "w.weights.h5", trained.experiment,

@@ -116,3 +116,16 @@ def test_the_table_as_csv():
                        "live_edits": "at epoch 4: lr 0.03 → 0.01", "epochs": "4", "loss": "0.25", "test_loss": "0.5", "accuracy": "0.8", "test_accuracy": "",
                        "mae": "", "test_mae": "", "seconds": "1.500"}
     assert rows[1]["name"] == "Run 2" and rows[1]["differs"] == "" and rows[1]["loss"] == "1"
+
+
+def test_the_csv_shows_a_formula_like_name_as_text_and_numbers_as_numbers(tmp_path):
+    """A run opened from a folder named like a spreadsheet formula: the cell gets OWASP's ' so a
+    spreadsheet shows it instead of running it; a negative figure stays a number."""
+    log = RunLog()
+    log.add(xor_experiment(), {"loss": [1.0, -0.5], "test_loss": [2.0, 0.25]}, "=cmd|' -C calc'!A0")
+    log.add(xor_experiment(), {"loss": [0.5]}, "@SUM(A1:A2)")
+    log.write_csv(tmp_path / "runs.csv")
+    with open(tmp_path / "runs.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["name"] for r in rows] == ["'=cmd|' -C calc'!A0", "'@SUM(A1:A2)"]
+    assert rows[0]["loss"] == "-0.5" and rows[0]["test_loss"] == "0.25" and rows[0]["epochs"] == "2"

@@ -390,3 +390,20 @@ def test_bulk_path_gives_the_careful_table_or_declines(text, target, task):
     np.testing.assert_array_equal(bulk.x, careful.x)
     np.testing.assert_array_equal(bulk.y, careful.y)
     assert bulk.x.dtype == careful.x.dtype
+
+
+def test_export_writes_formula_like_names_as_text_and_numbers_as_numbers(tmp_path):
+    """A header or class label that starts like a spreadsheet formula (= + - @) is written with a
+    ' before it; the feature values (negative ones too) are written as the numbers they are."""
+    rows = "".join(f"{-0.5 * i},{i % 3},{['=1+2', '@cmd', 'plain'][i % 3]}\n" for i in range(12))
+    source = tmp_path / "in.csv"
+    source.write_text("-x,+y,=HYPERLINK(\"http://evil\")\n" + rows, encoding="utf-8")
+    ds = load_csv(source)
+    out = tmp_path / "out.csv"
+    export_csv(ds, out)
+    import csv
+
+    written = list(csv.reader(out.open(newline="", encoding="utf-8")))
+    assert written[0] == ["'-x", "'+y", "'=HYPERLINK(\"http://evil\")"]
+    assert {row[2] for row in written[1:]} == {"'=1+2", "'@cmd", "plain"}
+    assert any(row[0].startswith("-") and float(row[0]) < 0 for row in written[1:])

@@ -38,6 +38,8 @@ class ScriptedDialogs:
         self.save_answer = "discard"
         self.paths: list[str] = []  # answers to file dialogs, in order ("" = cancel)
         self.choice = ""
+        self.questions: list[str] = []  # the labels of the choices asked, in order
+        self.starts: list[str] = []  # the file or folder each file dialog suggested, in order
 
     def warning(self, title: str, text: str) -> None:
         self.warnings.append(text)
@@ -53,12 +55,14 @@ class ScriptedDialogs:
         self.save_questions.append(name)
         return self.save_answer
 
-    def _path(self, *args) -> str:
+    def _path(self, *args) -> str:  # (title, the suggested file or folder, filters)
+        self.starts.append(args[1] if len(args) > 1 else "")
         return self.paths.pop(0) if self.paths else ""
 
     open_path = save_path = folder_path = directory = _path
 
     def choose(self, title: str, label: str, items: list[str]) -> str:
+        self.questions.append(label)
         return self.choice
 
 

@@ -131,3 +131,28 @@ def test_csv_import_and_a_data_set_that_fails_to_load(make_window, driver, qtbot
     qtbot.waitUntil(lambda: "Column 'kind' has non-numeric values" in message.text())
     assert target.currentText() == "kind" and window.state.experiment.dataset.target is None
     assert window.state.dataset.task == "binary"
+
+
+def test_exported_code_trains_the_epochs_the_model_was_trained_not_the_target(make_window, driver, qtbot,
+                                                                              tmp_path):
+    window = make_window()
+    _train(window, driver, qtbot, 3)
+    driver.type_into(driver.spin(window, "epochsSpin"), 5000)  # the next target, not trained yet
+    assert window.export_code(tmp_path / "trained.py", "functional")
+    assert "epochs=3," in (tmp_path / "trained.py").read_text()
+    assert "epochs=5000" not in (tmp_path / "trained.py").read_text()
+
+
+def test_a_files_name_with_backslashes_quotes_and_line_breaks_suggests_a_plain_file_name(make_window, tmp_path):
+    """Linux lets a file be named anything but / and NUL; the export suggests a name any file
+    system and any script takes, and the code it writes is Python that names the file as it is."""
+    from playground.core.spec import Experiment
+
+    name = 'C:\\Users\\me\\New "net"\u2028\n'
+    Experiment(name=name).save(tmp_path / f"{name}.json")
+    window = make_window()
+    assert window.open_experiment(tmp_path / f"{name}.json")
+    window.dialogs.choice = "keras.Sequential"
+    window.dialogs.paths = [""]  # cancelled: only the suggestion is looked at
+    window.export_code_clicked()
+    assert window.dialogs.starts == [str(tmp_path / "C__Users_me_New _net___.py")]

@@ -47,7 +47,8 @@ def test_choosing_a_worked_example_shows_the_notes_numbers(panel):
     assert _cell(panel, "categorical_crossentropy") == "0.39925388"
     assert "<code>keras.losses.CategoricalCrossentropy()(y_true, y_pred)</code>" in panel.findChild(
         QLabel, "labDetails").text()  # the example's loss is selected
-    assert "0.39925388" in panel.findChild(QLabel, "labPrinted").text()
+    # what the notes printed, without the notes' file numbers ("seed 002"), which a user never sees
+    assert panel.findChild(QLabel, "labPrinted").text() == "The notes printed 0.39925388 for categorical cross-entropy."
     example.setCurrentIndex(titles.index("Huber (smooth L1)"))
     assert _cell(panel, "huber") == "0.18"
     assert html.escape(catalog.LOSSES["huber"].formula) in _details(panel, "huber")
@@ -105,6 +106,7 @@ def test_view_opens_the_lab_and_file_exports_python_code(make_window, qtbot, tmp
     export.trigger()
     source = (tmp_path / "mine.py").read_text()
     assert "(keras.Model):" in source and "def call(self, inputs" in source
+    assert window.dialogs.questions == ["Model style (the notes on model styles show all three)"]  # no "seed 002"
     generated = runpy.run_path(str(tmp_path / "mine.py"), run_name="generated")
     (x_train, _), _ = generated["load_data"]()
     assert generated["build_model"](x_train).count_params() == window.trainer.session.engine.model.count_params()
