@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from playground.core import events as ev
-from playground.core.history import BINS, LayerHistory, WeightHistory, summarise
+from playground.core.history import BINS, LayerHistory, WeightLog, summarise
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
 
@@ -129,7 +129,7 @@ class Engine:
         self.batch = 0  # batches done in the epoch under way
         # Per-epoch figures, 8 bytes each (a list of floats takes 32: 128 MB for a million epochs).
         self.history: dict[str, array] = {}
-        self.weight_history = WeightHistory()  # each layer's weights by epoch, bounded
+        self.weight_history = WeightLog()  # each layer's weights by epoch, bounded
         self.jit = True
         # Train in plain graphs at once and swap in the XLA loops, compiled in another thread, between
         # chunks: a new model moves in a fraction of the XLA compile time (the UI's choice).
