@@ -423,19 +423,16 @@ def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: i
     with _Interrupts(printer) as interrupts:
         import_tensorflow(args.verbose)
         from playground.core.engine import Engine
+        from playground.core.listeners import Listeners
 
-        def listen(event) -> None:
-            interrupts.listen(event)
-            printer(event)
-            if log is not None:
-                log(event)
-
-        engine = interrupts.engine = Engine(exp, listen, dataset)
+        listeners = Listeners([interrupts.listen, printer])
+        engine = interrupts.engine = Engine(exp, listeners, dataset)
         log = None
         if args.logdir:
             from playground.core.tensorboard import RunWriter, run_folder
 
             log = RunWriter(run_folder(args.logdir, Path(args.experiment or source).stem), engine)
+            listeners.append(log)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="engine") as pool:
             _wait(pool.submit(engine.prepare), interrupts)  # bad settings (a missing GPU, ...) raise: exit 2
             if source is not None:

@@ -3,7 +3,7 @@
 TensorBoard records histograms by step; Playground records them by epoch. Short runs keep
 every epoch; a long run keeps at most ``CAPACITY`` evenly spaced epochs: when the history is
 full, every other column goes and from then on only every ``stride``-th epoch is recorded
-(the engine asks :meth:`WeightHistory.wanted_among`), so memory stays bounded for any run length.
+(the engine asks :meth:`WeightLog.wanted_among`), so memory stays bounded for any run length.
 
 A column holds, per tensor, a histogram (its own edges, ``BINS`` bins), TensorBoard's
 distribution percentiles (the normal distribution's ±1, 2, 3σ and the median, min and max),
@@ -72,8 +72,9 @@ class LayerHistory:
     bias: Summary | None
 
 
-class WeightHistory:
-    """Every layer's summaries at the recorded epochs, at most ``capacity`` of them."""
+class WeightLog:
+    """Every layer's summaries at the recorded epochs, at most ``capacity`` of them: the weight history
+    an engine (and a view) keeps. The event that carries its columns is :class:`events.WeightHistory`."""
 
     def __init__(self, capacity: int = CAPACITY):
         self.capacity = capacity

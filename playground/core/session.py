@@ -20,7 +20,8 @@ from typing import Callable, Literal
 
 from playground.core import events as ev
 from playground.core.edits import model_key
-from playground.core.engine import Engine, Listener
+from playground.core.engine import Engine
+from playground.core.listeners import Listener, Listeners
 from playground.core.runs import RunLog
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
@@ -44,7 +45,10 @@ class Session:
     """
 
     def __init__(self, listener: Listener, on_state: Callable[[State], None] | None = None, keep: int = KEEP):
-        self.listener = listener  # every engine event, in the engine's thread
+        # Every engine event goes, in the engine's thread, to ``listener`` and to any listener added
+        # to ``listeners`` after it (a TensorBoard log, ...), in order.
+        self._listener = listener
+        self.listeners = Listeners([listener])
         self.on_state = on_state or (lambda state: None)
         self.keep = keep
         # A new model starts from the old one's weights where a layer's name and shapes match
@@ -61,6 +65,16 @@ class Session:
         self._want_pause = self._want_stop = False
 
     # -- what the UI reads ----------------------------------------------------------------------
+    @property
+    def listener(self) -> Listener:
+        """The listener given at construction; setting one puts it in that one's place in ``listeners``."""
+        return self._listener
+
+    @listener.setter
+    def listener(self, listener: Listener) -> None:
+        self.listeners.replace(self._listener, listener)
+        self._listener = listener
+
     @property
     def experiment(self) -> Experiment | None:
         return None if self.engine is None else self.engine.experiment
@@ -154,7 +168,7 @@ class Session:
                 self._live = False
         if self.engine is not None:
             self.runs.observe(event, self.engine.experiment)
-        self.listener(event)
+        self.listeners(event)
 
     # -- training thread ------------------------------------------------------------------------
     def edit(self, experiment: Experiment, dataset) -> str:
@@ -173,7 +187,7 @@ class Session:
         while len(self.kept) > self.keep:
             self.kept.popitem(last=False)
         self._set("preparing")
-        self.listener(NewModel(0))
+        self.listeners(NewModel(0))
         try:
             if engine is not None:
                 self.runs.switch(engine, engine.experiment)  # it continues its own run
@@ -197,7 +211,7 @@ class Session:
             while len(self.kept) > self.keep:
                 self.kept.popitem(last=False)
         self.engine, self._key = None, None
-        self.listener(NewModel(0))
+        self.listeners(NewModel(0))
         self._set("idle")
 
     def run(self, epochs: int) -> str:
@@ -224,7 +238,7 @@ class Session:
         """New initial weights for the same architecture (the old ones are not kept)."""
         if self.engine is not None:
             self._set("preparing")
-            self.listener(NewModel(0))
+            self.listeners(NewModel(0))
             try:
                 self.engine.reset()
                 self.runs.switch(self.engine, self.engine.experiment, fresh=True)

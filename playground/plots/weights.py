@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRa
                                QWidget)
 
 from playground.core import events
-from playground.core.history import PERCENTILES, Summary, WeightHistory
+from playground.core.history import PERCENTILES, Summary, WeightLog
 from playground.plots.style import BLUE, WHITE, LiveView, RangeFollower, image_value_at, make_plot, set_texts
 
 ROWS = 60  # value bins of the history heatmap
@@ -55,7 +55,7 @@ class WeightsView(LiveView, QWidget):
         super().__init__(parent)
         self.setObjectName("weightsView")
         self.setAccessibleName(self.tr("Weight histograms"))
-        self._history = WeightHistory()
+        self._history = WeightLog()
         self._latest: dict[tuple[str, str], tuple[int, np.ndarray, np.ndarray]] = {}
         self._dead: dict[str, tuple[float, int]] = {}  # layer -> (fraction of dead ReLUs, units)
         self._names: list[str] = []

@@ -235,9 +235,9 @@ def test_multiclass_with_one_hot_loss_and_predictions_event():
 
 def test_slow_epochs_are_split_into_batch_chunks(monkeypatch):
     """When an epoch takes longer than an event interval, progress arrives within the epoch."""
-    import playground.core.engine as engine_module
+    import playground.core.pacing as pacing
 
-    monkeypatch.setattr(engine_module, "TARGET_EVENT_INTERVAL", 1e-6)
+    monkeypatch.setattr(pacing, "TARGET_EVENT_INTERVAL", 1e-6)
     rec = Recorder()
     engine = Engine(xor_experiment(2), rec)
     engine.run()

@@ -5,7 +5,7 @@ import pytest
 
 from playground.core import events as ev
 from playground.core.engine import Engine
-from playground.core.history import BINS, PERCENTILES, LayerHistory, WeightHistory, summarise
+from playground.core.history import BINS, PERCENTILES, LayerHistory, WeightLog, summarise
 from tests.core.experiments import xor_experiment
 
 
@@ -32,7 +32,7 @@ def columns(epochs):
 
 
 def test_a_long_run_keeps_a_bounded_evenly_spaced_history_ending_where_it_stopped():
-    history = WeightHistory(capacity=64)
+    history = WeightLog(capacity=64)
     for start in range(0, 100_000, 1000):  # chunks of 1,000 epochs, as the engine records them
         epochs = [e for e in range(start, start + 1000) if history.wanted(e)]
         history.add(*columns(epochs))
@@ -49,7 +49,7 @@ def test_a_long_run_keeps_a_bounded_evenly_spaced_history_ending_where_it_stoppe
 
 
 def test_another_network_starts_the_history_again():
-    history = WeightHistory()
+    history = WeightLog()
     history.add(*columns([0, 1, 2]))
     history.add(np.array([3]), (LayerHistory("other", summarise(np.zeros((1, 3))), None),))
     assert history.epochs.tolist() == [3]
@@ -61,7 +61,7 @@ def xor_run(capacity: int | None = None):
     events = []
     engine = Engine(xor_experiment(100, batch_size=16), events.append)
     if capacity is not None:
-        engine.weight_history = WeightHistory(capacity)
+        engine.weight_history = WeightLog(capacity)
     engine.run()
     return engine, events
 
