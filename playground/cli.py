@@ -30,9 +30,9 @@ from its history.csv, so the shuffle of each epoch (a hash of the seed and the e
 the one the uninterrupted run would have used. Without ``--epochs`` it goes on to the run's
 target (the ``--epochs`` it began with, kept in run.json) and, once that is reached, to the
 experiment's own epochs (experiment.json keeps them). :func:`playground.core.export.read_run` and
-:func:`~playground.core.export.check_resumed` refuse a folder whose files do not belong together. A stop in the middle of an epoch (only data sets
-whose epoch outlasts a chunk) keeps that epoch's batches in the weights but not in the history;
-a resumed run trains the epoch again.
+:func:`~playground.core.export.check_resumed` refuse a folder whose files do not belong
+together. A stop in the middle of an epoch (only data sets whose epoch outlasts a chunk) keeps
+that epoch's batches in the weights but not in the history; a resumed run trains the epoch again.
 
 TensorFlow's start-up log lines stay hidden (:mod:`playground.tf_quiet`) unless ``--verbose``
 or ``PLAYGROUND_VERBOSE=1``.
