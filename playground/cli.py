@@ -2,30 +2,37 @@
 
     python main.py                              open the app
     python main.py EXPERIMENT.json              open the app with an experiment
-    python main.py train EXPERIMENT.json [--epochs N] [--out DIR] [--device auto|cpu|gpu]
+    python main.py train EXPERIMENT.json [--epochs N] [--out DIR] [--overwrite] [--device auto|cpu|gpu]
                                          [--checkpoint-every N] [--verbose]
     python main.py train --resume DIR [--epochs N] [--out DIR] ...
     python main.py train ... --logdir DIR       also log the run for TensorBoard, into a new folder of DIR
     python main.py datasets [--export NAME FILE.csv]
     python main.py inspect FILE                 an experiment, .keras or .weights.h5 file
-    python main.py code EXPERIMENT.json --style sequential|functional|subclass -o FILE.py
+    python main.py code EXPERIMENT.json --style sequential|functional|subclass -o FILE.py [--force]
     python main.py --help | --version
 
 Exit codes: 0 done, 2 bad input (one sentence on stderr, never a traceback), 1 training failed,
 130 interrupted. A first argument that is neither a command nor an existing file is bad input:
 a typo must not open the window.
 
-``train`` writes model.keras, model.weights.h5, history.csv and experiment.json into its
-folder, all four or none (:func:`playground.core.export.write_run`): at the end, every ``--checkpoint-every`` epochs,
-and when interrupted. The first Ctrl-C (or SIGTERM) stops the engine at the end of the chunk
+``train`` writes model.keras, model.weights.h5, history.csv, experiment.json and run.json as its
+folder, all or none (:func:`playground.core.export.write_run`): at the end, every ``--checkpoint-every`` epochs,
+when interrupted, and when the loss diverges (the weights of the last good epoch; exit 1). A folder
+that holds a run is replaced only with ``--overwrite`` (or continued with ``--resume``), and a
+lock beside it (:class:`playground.files.FolderLock`) keeps a second process out while one writes
+it. Exit 1, not 2, when the files cannot be written (a full disk): the input was fine. A failing
+``--logdir`` only stops the TensorBoard log. The first Ctrl-C (or SIGTERM) stops the engine at the end of the chunk
 under way and writes what was trained so far, then exits 130; a second one aborts at once. To
 make that possible the engine trains in a worker thread while the main thread, the only one
 Python delivers signals to, waits in short slices. ``--resume DIR`` continues such a folder: the
 weights and the optimizer's state come from its model.keras, the epoch count and the curves
 from its history.csv, so the shuffle of each epoch (a hash of the seed and the epoch index) is
-the one the uninterrupted run would have used. A stop in the middle of an epoch (only data sets
-whose epoch outlasts a chunk) keeps that epoch's batches in the weights but not in the history;
-a resumed run trains the epoch again.
+the one the uninterrupted run would have used. Without ``--epochs`` it goes on to the run's
+target (the ``--epochs`` it began with, kept in run.json) and, once that is reached, to the
+experiment's own epochs (experiment.json keeps them). :func:`playground.core.export.read_run` and
+:func:`~playground.core.export.check_resumed` refuse a folder whose files do not belong
+together. A stop in the middle of an epoch (only data sets whose epoch outlasts a chunk) keeps
+that epoch's batches in the weights but not in the history; a resumed run trains the epoch again.
 
 TensorFlow's start-up log lines stay hidden (:mod:`playground.tf_quiet`) unless ``--verbose``
 or ``PLAYGROUND_VERBOSE=1``.
@@ -103,7 +110,9 @@ def _parser() -> argparse.ArgumentParser:
                    "optimizer state and history")
     t.add_argument("--epochs", type=int, help="epochs to train (default: the experiment's); with --resume, "
                    "that many more")
-    t.add_argument("--out", help="folder for the files (default: ./<experiment name>-run, or DIR with --resume)")
+    t.add_argument("--out", help="folder for the files (default: ./<experiment name>-run, or DIR with --resume); "
+                   "an existing run there is replaced only with --overwrite")
+    t.add_argument("--overwrite", action="store_true", help="replace the run already in the --out folder")
     t.add_argument("--device", choices=("auto", "cpu", "gpu"), help="where to train (default: the experiment's)")
     t.add_argument("--checkpoint-every", type=int, metavar="N", help="also write the files every N epochs")
     t.add_argument("--logdir", metavar="DIR", help="also log the run for TensorBoard (tensorboard --logdir DIR): "
@@ -121,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--style", choices=("sequential", "functional", "subclass"), default="functional",
                    help="keras.Sequential, the functional API or a keras.Model subclass (default: functional)")
     c.add_argument("-o", "--out", required=True, metavar="FILE.py", help="the Python file to write")
+    c.add_argument("--force", action="store_true", help="replace the data CSV beside FILE.py (FILE_data.csv) if "
+                   "one is there; without it, an existing one is refused")
     return p
 
 
@@ -275,6 +286,7 @@ class _Interrupts:
 
     def __init__(self, printer: ProgressPrinter):
         self.engine = None  # set once it exists; until training begins a signal aborts
+        self.lock = None  # the output folder's FolderLock: its file goes, even on an abort
         self.printer = printer
         self.training = False
         self.stopping = False
@@ -329,6 +341,8 @@ def _wait(future: concurrent.futures.Future, interrupts: _Interrupts):
                 interrupts.report()
     except KeyboardInterrupt:
         interrupts.printer.close()
+        if interrupts.lock is not None:
+            interrupts.lock.release()
         print(f"playground: {ABORTED}", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -337,22 +351,70 @@ def _wait(future: concurrent.futures.Future, interrupts: _Interrupts):
 
 # -- train: files -----------------------------------------------------------------------------
 
-RUN_FILES = ("model.keras", "model.weights.h5", "history.csv", "experiment.json")
+def _output_folder(args, source: Path | None) -> Path:
+    """Where the run goes: --out, else the resumed folder, else ./NAME-run; absolute, so that a
+    folder given as "." has a name to be written under."""
+    if args.out is not None and not args.out.strip():
+        raise PlaygroundError("--out needs a folder name; it was given an empty one.")
+    out = Path(os.path.abspath(args.out or source or Path.cwd() / f"{Path(args.experiment).stem}-run"))
+    if not out.name:
+        raise PlaygroundError(f"--out {out} is the root of the file system; name a folder for the run.")
+    if out.exists() and not out.is_dir():
+        raise PlaygroundError(f"--out {out} exists and is not a folder.")
+    return out
 
 
-def _load_run(folder: Path):
-    """(experiment, history) of a run folder for --resume; its model.keras is read by the engine."""
-    from playground.core import spec
+def _refuse_existing(out: Path, args, source: Path | None) -> None:
+    """A folder that holds something is replaced only when asked: a run with --overwrite, its own
+    run with --resume. A folder of other files is never a run's (nothing of it would be lost, but a
+    run is not written into a home folder by a typo)."""
+    from playground.core.export import RUN_FILES, RUN_MANIFEST
 
-    if not folder.is_dir():
-        raise PlaygroundError(f"Cannot resume from {folder}: there is no such folder.")
-    missing = [n for n in ("experiment.json", "model.keras", "history.csv") if not (folder / n).is_file()]
-    if missing:
-        raise PlaygroundError(f"Cannot resume from {folder}: it has no {' or '.join(missing)} (train writes "
-                              "them into its --out folder).")
-    from playground.core.export import read_history
+    if not out.is_dir() or not any(out.iterdir()) or (source is not None and out.samefile(source)):
+        return
+    if not any((out / name).exists() for name in (*RUN_FILES, RUN_MANIFEST)):
+        raise PlaygroundError(f"{out} is a folder of other files, not a run; train writes a run into a new or "
+                              "empty folder (or over a run of its own, with --overwrite).")
+    if not args.overwrite:
+        raise PlaygroundError(f"{out} holds a run already; add --overwrite to replace it, use --resume {out} to "
+                              "continue it, or name another folder with --out.")
 
-    return spec.load(folder / "experiment.json"), read_history(folder / "history.csv")
+
+def _run_entries(folder: Path) -> bool:
+    """Whether ``folder`` holds only what write_run writes (and hidden temporaries of its writers)."""
+    from playground.core.export import ABOUT_SUFFIX, RUN_FILES, RUN_MANIFEST
+
+    ours = {*RUN_FILES, *(n + ABOUT_SUFFIX for n in RUN_FILES), RUN_MANIFEST}
+    return all(n in ours or n.startswith(".") for n in os.listdir(folder))
+
+
+def _clean_unfinished(out: Path) -> None:
+    """Folders a killed process left while writing ``out`` (the caller holds its lock, so no process
+    writes them now): removed where they hold only run files, otherwise named on stderr."""
+    import shutil
+
+    from playground.files import unfinished_writes
+
+    left = unfinished_writes(out)
+    inside = sorted(out.glob(".writing-*")) if out.is_dir() else []  # staged inside by earlier versions
+    removable = [p for p in (*left, *inside) if out.is_dir() and p.is_dir() and _run_entries(p)]
+    for path in removable:
+        shutil.rmtree(path, ignore_errors=True)
+    if removable:
+        print(f"playground: removed {len(removable)} unfinished write(s) of {out} that a killed process left "
+              f"({', '.join(p.name for p in removable)}).", file=sys.stderr)
+    kept = [p for p in (*left, *inside) if p not in removable]
+    if kept:
+        print(f"playground: {_unfinished(out, kept)}", file=sys.stderr)
+
+
+def _unfinished(out: Path, left: list[Path]) -> str:
+    names = ", ".join(map(str, left))
+    if out.exists():
+        return (f"a killed process left unfinished writes of {out} ({names}); they may hold files of yours "
+                "that were in the run folder: look through them, then remove them.")
+    return (f"a process was killed while it replaced {out}: the run is in {names} (the one ending in .old is "
+            f"the previous version); rename the one to keep to {out.name}.")
 
 
 def _bounds(model, field: str) -> tuple[int | None, int | None]:
@@ -372,55 +434,108 @@ def _check_range(option: str, value: int, model, field: str) -> None:
 
 def _train(args) -> int:
     from playground.core import spec
-    from playground.core.export import check_keras_archive
+    from playground.core.export import check_keras_archive, read_run
     from playground.data import load_dataset
+    from playground.files import FolderLock, unfinished_writes
 
     if (args.experiment is None) == (args.resume is None):
         raise PlaygroundError("Give train either an experiment file or --resume DIR (one of them).")
     for option in ("epochs", "checkpoint_every"):
         if getattr(args, option) is not None:
             _check_range(f"--{option.replace('_', '-')}", getattr(args, option), spec.TrainingSpec, "epochs")
+    run = None
     if args.resume:
-        source = Path(args.resume)
-        exp, history = _load_run(source)
-        done = len(next(iter(history.values()), []))
+        source = Path(os.path.abspath(args.resume))
+        if not source.exists() and unfinished_writes(source):
+            raise PlaygroundError(f"Cannot resume from {source}: {_unfinished(source, unfinished_writes(source))}")
+        run = read_run(source)
+        exp, done = run.experiment, run.epochs
     else:
-        source, history, done = None, {}, 0
+        source, done = None, 0
         exp = spec.load(args.experiment)
+    if args.device:
+        exp.training.device = args.device
+    saved = exp.model_copy(deep=True)  # experiment.json keeps the experiment's own epochs; run.json the target
     if args.epochs is not None:
         high = _bounds(spec.TrainingSpec, "epochs")[1]
         if done + args.epochs > high:
             raise PlaygroundError(f"--epochs {args.epochs:,} more after the {done:,} trained would make "
                                   f"{done + args.epochs:,} epochs, over the {high:,} an experiment allows.")
         exp.training.epochs = done + args.epochs
-    elif done >= exp.training.epochs:
-        raise PlaygroundError(f"{source} has trained all {done:,} epochs of its experiment; add --epochs N "
-                              "to train N more.")
-    if args.device:
-        exp.training.device = args.device
-    out = Path(args.out) if args.out else source or Path.cwd() / f"{Path(args.experiment).stem}-run"
-    if out.exists() and not out.is_dir():
-        raise PlaygroundError(f"--out {out} exists and is not a folder.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file in the way, a read-only or missing place
-        raise PlaygroundError(f"Cannot make the output folder {out}: {exc.strerror or exc}.") from None
-    if not os.access(out, os.W_OK):
-        raise PlaygroundError(f"The output folder {out} is not writable.")
+    else:  # on to the run's target (--epochs when it began), then to the experiment's own epochs
+        goals = [g for g in (run.target if run else 0, saved.training.epochs) if g > done]
+        if not goals:
+            raise PlaygroundError(f"{source} has trained all {done:,} epochs of its experiment; add --epochs N "
+                                  "to train N more.")
+        exp.training.epochs = goals[0]
+    out = _output_folder(args, source)
     if source is not None:
         check_keras_archive(source / "model.keras")  # the engine hands it to Keras as it is
     dataset = load_dataset(**exp.dataset.model_dump())
     spec.check(exp, dataset.task, dataset.output_units)
-    return _train_and_write(args, exp, dataset, out, source, done, history)
+    try:  # only now, with the input checked, is anything made: no empty folder for a refused run
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a read-only or missing place
+        raise PlaygroundError(f"Cannot make the folder {out.parent}: {exc.strerror or exc}.") from None
+    if not os.access(out.parent, os.W_OK):
+        raise PlaygroundError(f"Cannot write {out}: the folder {out.parent} is not writable.")
+    with FolderLock(out) as lock:
+        _refuse_existing(out, args, source)
+        _clean_unfinished(out)
+        return _train_and_write(args, exp, saved, dataset, out, run, lock)
 
 
-def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: int, history) -> int:
+class _WriteFailed(Exception):
+    """The run's files could not be written (a full disk, …): training failed, exit 1, not bad input."""
+
+
+def _write(out: Path, engine, saved, dataset, target: int) -> None:
     from playground.core.export import write_run
+
+    try:
+        write_run(out, engine, saved, dataset, target)
+    except PlaygroundError as exc:
+        raise _WriteFailed(str(exc)) from None
+
+
+class _TensorBoardLog:
+    """--logdir's writer as a listener that cannot fail the run: TensorBoard logging is secondary, so
+    its first failure (a full disk, a removed folder) is said once and logging stops there."""
+
+    def __init__(self, writer, printer: ProgressPrinter):
+        self.writer, self.printer = writer, printer
+
+    def __call__(self, event) -> None:
+        if self.writer is not None:
+            try:
+                self.writer(event)
+            except Exception as exc:  # noqa: BLE001 - whatever the log's failure, training goes on
+                self._stop(exc)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            except Exception as exc:  # noqa: BLE001
+                self._stop(exc)
+
+    def _stop(self, exc: Exception) -> None:
+        self.writer = None
+        reason = str(exc) if isinstance(exc, PlaygroundError) else f"TensorBoard logging failed: " \
+                                                                    f"{type(exc).__name__}: {exc}."
+        self.printer.note(f"playground: {reason} TensorBoard logging stops here; training goes on and its "
+                          "files are written as usual.")
+
+
+def _train_and_write(args, exp, saved, dataset, out: Path, run, lock) -> int:
+    from playground.core.export import RUN_FILES, RUN_MANIFEST, check_resumed
     from playground.tf_quiet import import_tensorflow
 
+    done = run.epochs if run else 0
     target = exp.training.epochs
     printer = ProgressPrinter(done, target)
     with _Interrupts(printer) as interrupts:
+        interrupts.lock = lock
         import_tensorflow(args.verbose)
         from playground.core.engine import Engine
         from playground.core.listeners import Listeners
@@ -431,34 +546,48 @@ def _train_and_write(args, exp, dataset, out: Path, source: Path | None, done: i
         if args.logdir:
             from playground.core.tensorboard import RunWriter, run_folder
 
-            log = RunWriter(run_folder(args.logdir, Path(args.experiment or source).stem), engine)
+            name = Path(args.experiment).stem if args.experiment else run.folder.name
+            log = _TensorBoardLog(RunWriter(run_folder(args.logdir, name), engine), printer)
             listeners.append(log)
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="engine") as pool:
-            _wait(pool.submit(engine.prepare), interrupts)  # bad settings (a missing GPU, ...) raise: exit 2
-            if source is not None:
-                _wait(pool.submit(engine.restore, source / "model.keras", done, history), interrupts)
-            every = args.checkpoint_every or target
-            reason = "finished"
-            while engine.epoch < target and not interrupts.stopping:
-                reason = _wait(pool.submit(engine.run, min(every, target - engine.epoch)), interrupts)
-                if reason != "finished":
-                    break
-                if engine.epoch < target:
-                    write_run(out, engine, exp, dataset)
-        printer.close()
-        if log is not None:
-            log.close()
-        if reason in ("failed", "diverged"):
+        reason = "finished"
+        try:
+            with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="engine") as pool:
+                _wait(pool.submit(engine.prepare), interrupts)  # bad settings (a missing GPU, ...) raise: exit 2
+                if run is not None:
+                    _wait(pool.submit(engine.restore, run.folder / "model.keras", done, run.history), interrupts)
+                    _wait(pool.submit(check_resumed, run, engine), interrupts)
+                every = args.checkpoint_every or target
+                while engine.epoch < target and not interrupts.stopping:
+                    reason = _wait(pool.submit(engine.run, min(every, target - engine.epoch)), interrupts)
+                    if reason != "finished":
+                        break
+                    if engine.epoch < target:
+                        _write(out, engine, saved, dataset, target)
+            printer.close()
+            if log is not None:
+                log.close()
+            if reason in ("failed", "diverged"):
+                interrupts.finished = True
+                print(f"playground: {printer.failure}", file=sys.stderr)
+                if reason == "diverged" and engine.epoch > 0:
+                    _write(out, engine, saved, dataset, target)
+                    print(f"playground: wrote {', '.join((*RUN_FILES, RUN_MANIFEST))} to {out} as of epoch "
+                          f"{engine.epoch:,}, the one restored (python main.py train --resume {out} continues).",
+                          file=sys.stderr)
+                return EXIT_FAILED
+            _write(out, engine, saved, dataset, target)
+        except _WriteFailed as exc:
             interrupts.finished = True
-            print(f"playground: {printer.failure}", file=sys.stderr)
+            printer.close()
+            print(f"playground: {exc} Training stopped; the run's files in {out} are as they were before.",
+                  file=sys.stderr)
             return EXIT_FAILED
-        write_run(out, engine, exp, dataset)
         interrupts.finished = True  # from here on a signal has nothing left to stop or abort
         stopped = engine.epoch < target
         if stopped:
-            print(f"playground: stopped at epoch {engine.epoch:,} of {target:,}; wrote {', '.join(RUN_FILES)} "
-                  f"to {out} as trained so far (python main.py train --resume {out} continues).",
-                  file=sys.stderr)
+            print(f"playground: stopped at epoch {engine.epoch:,} of {target:,}; wrote "
+                  f"{', '.join((*RUN_FILES, RUN_MANIFEST))} to {out} as trained so far (python main.py train "
+                  f"--resume {out} continues).", file=sys.stderr)
         result = {"epochs": engine.epoch, **{k: v[-1] for k, v in engine.history.items() if v},
                   "seconds": round(printer.seconds, 3), "device": engine.device, "out": str(out),
                   "stopped": stopped}
@@ -514,8 +643,8 @@ def _code(args) -> int:
 
     exp = spec.load(args.experiment)
     import_tensorflow(args.verbose)  # the file is written from the Keras objects Playground builds
-    written = codegen.export_code(exp, args.out, args.style)
-    print(f"Wrote {' and '.join(map(str, written))}; run it with: python {written[0]}")
+    code, *data = codegen.export_code(exp, args.out, args.style, force=args.force)
+    print(f"Wrote {code}{''.join(f' and its data {d}' for d in data)}; run it with: python {code}")
     return EXIT_OK
 
 

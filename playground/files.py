@@ -176,3 +176,140 @@ def csv_safe(cell: object) -> object:
     if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
+
+
+# -- run folders: replaced whole, and locked while a process writes them ------------------------
+
+WRITING = ".writing-"  # in the hidden names of a folder being written: ``.NAME.writing-1a2b3c4d``
+
+
+def _writing_name(path: Path, token: str) -> Path:
+    return path.with_name(f".{path.name}{WRITING}{token}")
+
+
+def unfinished_writes(path: str | os.PathLike) -> list[Path]:
+    """The hidden folders :func:`replace_folder` left beside ``path`` when its process was killed."""
+    path = Path(path)
+    pattern = re.compile(rf"\.{re.escape(path.name)}{WRITING}[0-9a-f]{{8}}(\.old)?")
+    with contextlib.suppress(OSError):
+        return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name))
+    return []
+
+
+@contextlib.contextmanager
+def replace_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a new hidden folder beside ``path``; on success it takes ``path``'s place whole, so a
+    reader finds the old folder or the new one, never a mix (a crash, a full disk or a kill while
+    writing leaves the old one as it was).
+
+    Entries of the old folder that the new one lacks (files a user put there) are moved into the
+    new one first. A folder cannot be renamed over another, so the old one moves aside, the new one
+    takes its name and the old one is removed: a kill between those two renames leaves both under
+    hidden names (:func:`unfinished_writes`). Errors name ``path``, never the hidden folder.
+    """
+    path = Path(path)
+    _check_folder(path)
+    if path.exists() and not path.is_dir():
+        raise PlaygroundError(f"Cannot write the folder {path}: a file of that name is in the way.")
+    for _ in range(_NAME_TRIES):
+        tmp = _writing_name(path, secrets.token_hex(4))
+        try:
+            os.mkdir(tmp, 0o777)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+    else:
+        raise PlaygroundError(f"Cannot write {path}: no free temporary name in {path.parent}.")
+    try:
+        try:
+            yield tmp
+        except PlaygroundError as exc:  # a writer's sentence names the file it wrote: the hidden one
+            raise PlaygroundError(str(exc).replace(str(tmp), str(path))) from None
+        _settle_tree(tmp, _mode(path) if path.exists() else _mode(tmp))
+        if path.exists():
+            _swap_in(tmp, path)
+        else:
+            os.rename(tmp, path)
+        _fsync_folder(path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_in(new: Path, path: Path) -> None:
+    """Put the folder ``new`` in the place of the folder ``path``, with the entries of ``path`` that
+    ``new`` lacks; on failure everything is back where it was."""
+    moved: list[str] = []
+    old = new.with_name(new.name + ".old")
+    try:
+        for name in sorted(set(os.listdir(path)) - set(os.listdir(new))):
+            os.rename(path / name, new / name)
+            moved.append(name)
+        os.replace(path, old)
+        try:
+            os.replace(new, path)
+        except OSError:
+            os.replace(old, path)
+            raise
+    except OSError:
+        for name in moved:
+            with contextlib.suppress(OSError):
+                os.rename(new / name, path / name)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class FolderLock:
+    """``with FolderLock(path):`` no other process writes the folder ``path`` meanwhile. The lock is
+    a file beside it (``.NAME.lock``, holding the process id), locked with ``flock``: the OS drops the
+    lock when its process ends, however it ends. Entering raises a sentence naming the process that
+    holds it. Beside the folder, not inside, because :func:`replace_folder` replaces the folder."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.file = self.path.with_name(f".{self.path.name}.lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> "FolderLock":
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; a second writer is not detected there
+            return self
+        while True:
+            try:
+                fd = os.open(self.file, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as exc:
+                raise PlaygroundError(f"Cannot lock {self.path} for writing: {exc.strerror or exc}.") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 32).decode(errors="replace").strip()
+                os.close(fd)
+                who = f" (process {holder})" if holder.isdigit() else ""
+                raise PlaygroundError(f"{self.path} is being written by another Playground process{who}; wait "
+                                      "for it to end, or write elsewhere.") from None
+            try:  # the holder before us may have removed the file as we opened it: lock the one there
+                same = os.stat(self.file).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                self.file.unlink()  # while still locked, so nobody else holds the name meanwhile
+            os.close(self._fd)
+            self._fd = None
+
+    def __exit__(self, *exc) -> None:
+        self.release()

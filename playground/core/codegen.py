@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import inspect
 import io
+import os
 import re
 import textwrap
 import tokenize
@@ -61,19 +62,36 @@ def data_file_for(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}_data.csv")
 
 
+def _check_data_file(exp: Experiment, path: Path, data: Path, force: bool) -> None:
+    if not os.path.lexists(data):
+        return
+    source = Path(exp.dataset.path) if exp.dataset.path else None
+    if source is not None and source.exists() and data.exists() and os.path.samefile(source, data):
+        raise PlaygroundError(f"The code's data would be written to {data}, which is the CSV this experiment "
+                              f"reads; name the code file otherwise (not {path.name}).")
+    if not force:
+        raise PlaygroundError(f"{data} is already there, and the code's data would replace it; name the code file "
+                              "otherwise or move that file away (code --force replaces it).")
+
+
 def needs_data_file(ds: "Dataset") -> bool:
     return dataset_info(ds.name).kind != "2d"
 
 
 def export_code(exp: Experiment, path: str | Path, style: str, ds: "Dataset | None" = None,
-                epochs: int | None = None) -> list[Path]:
+                epochs: int | None = None, force: bool = False) -> list[Path]:
     """Write the code file (and its data CSV, where the set has no generator) atomically;
     returns the paths written. ``epochs`` (the epochs a model was trained, say) replaces the
-    experiment's epoch target. Bad settings raise :class:`PlaygroundError` before anything is written."""
+    experiment's epoch target. Bad settings raise :class:`PlaygroundError` before anything is written.
+
+    The data CSV is a file the user did not name: one already there is replaced only with ``force``,
+    and the CSV the experiment itself reads never is."""
     check_style(style)
     path = Path(path)
     ds = ds or load_dataset(**exp.dataset.model_dump())
     data = data_file_for(path) if needs_data_file(ds) else None
+    if data is not None:
+        _check_data_file(exp, path, data, force)
     source = python_code(exp, ds, style, data.name if data else None, epochs)
     written = []
     if data is not None:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
-import os
-import shutil
-import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -29,7 +28,7 @@ import numpy as np
 from playground.core.build import INPUT_NAME
 from playground.core.spec import Experiment, from_logits
 from playground.errors import PlaygroundError
-from playground.files import atomic_dir, atomic_path, csv_safe, write_text_atomic
+from playground.files import atomic_dir, atomic_path, csv_safe, replace_folder, write_text_atomic
 
 if TYPE_CHECKING:
     import keras
@@ -208,25 +207,131 @@ def save_history(history: dict[str, list[float]], path: str | Path) -> None:
     write_text_atomic(path, out.getvalue())
 
 
-def write_run(out: Path, engine, exp, dataset) -> None:
-    """The run's files into ``out``, all of them or none: each is written in full into a hidden
-    folder inside ``out`` first, and only then are they renamed into place, so a crash, a full disk
-    or an abort while writing leaves the previous checkpoint whole."""
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
-    try:
-        save_model(engine.model, staging / "model.keras", exp, dataset)
-        save_weights(engine.model, staging / "model.weights.h5", exp, dataset)
+RUN_FILES = ("model.keras", "model.weights.h5", "history.csv", "experiment.json")
+RUN_MANIFEST = "run.json"
+RUN_FORMAT = "playground.run"
+_CHECKED = ("model.keras", "model.weights.h5", "history.csv")  # experiment.json may be edited to resume
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_run(out: str | Path, engine, exp: Experiment, dataset: "Dataset", target: int | None = None) -> None:
+    """The run's files as a folder ``out``, all of them or none: written in full under a hidden name
+    beside it, then renamed into its place (:func:`playground.files.replace_folder`), so a crash, a
+    full disk or a kill while writing leaves the previous checkpoint whole. Callers that write a
+    folder over time hold a :class:`playground.files.FolderLock` on it.
+
+    ``run.json``, written last, names each file with its size and SHA-256 and records what
+    ``--resume`` checks (:func:`read_run`): the epochs, the optimizer's step count, the data set
+    and task, and ``target``, the epochs the run was asked for (``train --epochs``), which stays
+    out of experiment.json so that the experiment keeps its own. A relative CSV path is written
+    resolved, so the run resumes from any working directory."""
+    out = Path(out)
+    saved = exp.model_copy(deep=True)
+    if saved.dataset.path and not Path(saved.dataset.path).is_absolute():
+        saved.dataset.path = str(Path(saved.dataset.path).absolute())
+    with replace_folder(out) as staging:
+        save_model(engine.model, staging / "model.keras", saved, dataset)
+        save_weights(engine.model, staging / "model.weights.h5", saved, dataset)
         save_history(engine.history, staging / "history.csv")
-        exp.save(staging / "experiment.json")
-        for item in sorted(staging.iterdir()):
-            os.replace(item, out / item.name)
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot write into {out}: {exc.strerror or exc}.") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        saved.save(staging / "experiment.json")
+        manifest = {"format": RUN_FORMAT, "version": 1, "epochs": engine.epoch,
+                    "target": max(target or exp.training.epochs, engine.epoch),
+                    "optimizer_steps": int(engine.model.optimizer.iterations.numpy()),
+                    "batches_per_epoch": engine.batches_per_epoch, "dataset": saved.dataset.model_dump(),
+                    "task": dataset.task,
+                    "files": {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+                              for p in sorted(staging.iterdir()) if not p.name.startswith(".")}}
+        write_text_atomic(staging / RUN_MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+@dataclass
+class Run:
+    """A run folder read back for ``--resume``: what :func:`write_run` wrote and its manifest's
+    figures (None where the folder predates manifests)."""
+    folder: Path
+    experiment: Experiment
+    history: dict[str, list[float]]
+    epochs: int
+    target: int
+    optimizer_steps: int | None
+    batches_per_epoch: int | None
+
+
+def read_run(folder: str | Path) -> Run:
+    """A run folder, checked: its files are those its manifest names (a torn or mixed folder is
+    refused), its history holds the epochs the manifest records, and its experiment trains on the
+    data set and task the model was trained on. The model itself is read by the engine; check the
+    optimizer's step count against :attr:`Run.optimizer_steps` after (:func:`check_resumed`)."""
+    from playground.core import spec
+
+    folder = Path(folder)
+    cannot = f"Cannot resume from {folder}"
+    if not folder.is_dir():
+        raise PlaygroundError(f"{cannot}: there is no such folder.")
+    missing = [n for n in ("experiment.json", "model.keras", "history.csv") if not (folder / n).is_file()]
+    if missing:
+        raise PlaygroundError(f"{cannot}: it has no {' or '.join(missing)} (train writes them into its --out "
+                              "folder).")
+    manifest = None
+    if (folder / RUN_MANIFEST).is_file():
+        try:
+            manifest = json.loads((folder / RUN_MANIFEST).read_text(encoding="utf-8"))
+            files, epochs = manifest["files"], int(manifest["epochs"])
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise PlaygroundError(f"{cannot}: its {RUN_MANIFEST} is not one train writes.") from None
+        for name in _CHECKED:
+            entry = files.get(name) if isinstance(files, dict) else None
+            if not isinstance(entry, dict) or (folder / name).stat().st_size != entry.get("bytes") \
+                    or _sha256(folder / name) != entry.get("sha256"):
+                raise PlaygroundError(f"{cannot}: its {name} is not the one written with the rest of the run "
+                                      f"(it differs from what {RUN_MANIFEST} records), so model, optimizer and "
+                                      "history may not belong together.")
+    exp = spec.load(folder / "experiment.json")
+    history = read_history(folder / "history.csv")
+    done = len(next(iter(history.values()), []))
+    if not done:
+        raise PlaygroundError(f"{cannot}: its history.csv holds no epochs, so the epoch to go on from is unknown.")
+    if manifest is None:
+        return Run(folder, exp, history, done, exp.training.epochs, None, None)
+    if done != epochs:
+        raise PlaygroundError(f"{cannot}: its history.csv holds {done:,} epochs but the run recorded {epochs:,}.")
+    recorded = manifest.get("dataset")
+    if recorded != exp.dataset.model_dump():
+        raise PlaygroundError(f"{cannot}: its experiment.json names another data set or task than the one the "
+                              f"model was trained on ({_dataset_words(recorded)}); put those back to resume, or "
+                              "train the edited experiment anew.")
+    return Run(folder, exp, history, done, int(manifest.get("target") or exp.training.epochs),
+               int(manifest["optimizer_steps"]), int(manifest["batches_per_epoch"]))
+
+
+def _dataset_words(dataset) -> str:
+    if not isinstance(dataset, dict):
+        return "unknown"
+    return ", ".join(f"{k} {v}" for k, v in dataset.items() if v is not None)
+
+
+def check_resumed(run: Run, engine) -> None:
+    """After ``engine.restore``: the model's optimizer has taken the steps of the history's epochs
+    (as the manifest recorded them; for an older folder, the epochs' batches and less than one more
+    epoch, a stop mid-epoch keeping its batches)."""
+    steps = int(engine.model.optimizer.iterations.numpy())
+    if run.optimizer_steps is not None:
+        agree, expected = steps == run.optimizer_steps, f"{run.optimizer_steps:,}"
+    else:
+        per_epoch = engine.batches_per_epoch
+        agree = run.epochs * per_epoch <= steps < (run.epochs + 1) * per_epoch
+        expected = f"{run.epochs * per_epoch:,} ({run.epochs:,} epochs of {per_epoch:,} batches)"
+    if not agree:
+        raise PlaygroundError(f"Cannot resume from {run.folder}: its model.keras has taken {steps:,} optimizer "
+                              f"steps but its history.csv needs {expected}, so model and history do not belong "
+                              "together.")
 
 
 def read_history(path: Path) -> dict[str, list[float]]:

@@ -15,6 +15,7 @@ signal of the worker, so their order is kept.
 """
 from __future__ import annotations
 
+import os
 from collections import deque
 
 import numpy as np
@@ -178,6 +179,7 @@ class Worker(QObject):
         from pathlib import Path
 
         from playground.core.export import write_run
+        from playground.files import FolderLock
 
         runs = self.session.runs
         engine = next((e for e in (self.engine, *self.session.kept.values())
@@ -185,12 +187,13 @@ class Worker(QObject):
         if engine is None:
             raise PlaygroundError("This run's model is no longer kept: a run can be saved while its model is the "
                                   "current one or one of the last five that Undo can take back.")
-        out = Path(path)
+        out = Path(os.path.abspath(path))
         try:
-            out.mkdir(parents=True, exist_ok=True)
+            out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise PlaygroundError(f"Cannot make the folder {out}: {exc.strerror or exc}.") from None
-        write_run(out, engine, engine.experiment, engine.dataset)
+            raise PlaygroundError(f"Cannot make the folder {out.parent}: {exc.strerror or exc}.") from None
+        with FolderLock(out):  # a train --out writing there meanwhile is named, not overwritten
+            write_run(out, engine, engine.experiment, engine.dataset)
 
     @Slot(object)
     def predict(self, x: np.ndarray) -> None:

@@ -139,7 +139,8 @@ def test_the_first_signal_stops_and_writes_what_was_trained(tmp_path, sig):
     _, _, steps = saved_state(out)
     exp = spec.load(out / "experiment.json")
     assert steps == epochs * batches_per_epoch(exp), "model.keras is not the model of the epochs reported"
-    assert exp.training.epochs == MANY, "experiment.json keeps the run's goal, for --resume"
+    assert json.loads((out / "run.json").read_text())["target"] == MANY, "run.json keeps the run's goal, for --resume"
+    assert exp.training.epochs == spec.load(XOR).training.epochs, "experiment.json keeps the experiment's own"
 
 
 def test_a_second_signal_aborts_at_once(tmp_path):
@@ -162,7 +163,8 @@ def test_a_second_signal_aborts_at_once(tmp_path):
     assert "playground: aborted;" in stderr and "Traceback" not in stderr, stderr
     assert "epochs/s" not in stderr and "stopped at epoch" not in stderr, \
         f"the abort waited for the chunk to end:\n{stderr}"
-    assert stdout == "" and list(out.iterdir()) == [], "an abort before any epoch writes nothing, not even temporaries"
+    assert stdout == "" and list(tmp_path.iterdir()) == [tmp_path / "slow.json"], \
+        "an abort before any epoch writes nothing, not even temporaries or the folder's lock"
 
 
 # -- checkpoints ----------------------------------------------------------------------------------
@@ -249,9 +251,12 @@ def refused(*args) -> str:
 
 
 def test_resume_refuses_a_finished_run_and_another_optimizer(tmp_path):
-    train(XOR, "--epochs", 2, "--out", tmp_path, "--device", "cpu")
-    assert "has trained all 2 epochs of its experiment; add --epochs N" in refused("--resume", tmp_path)
-    exp = spec.load(tmp_path / "experiment.json")
+    exp, out = spec.load(XOR), tmp_path / "run"
+    exp.training.epochs = 2
+    exp.save(tmp_path / "two.json")
+    train(tmp_path / "two.json", "--out", out, "--device", "cpu")
+    assert "has trained all 2 epochs of its experiment; add --epochs N" in refused("--resume", out)
+    exp = spec.load(out / "experiment.json")
     exp.training.optimizer = "sgd"
-    exp.save(tmp_path / "experiment.json")
-    assert "was not trained with this experiment's sgd optimizer" in refused("--resume", tmp_path, "--epochs", 1)
+    exp.save(out / "experiment.json")
+    assert "was not trained with this experiment's sgd optimizer" in refused("--resume", out, "--epochs", 1)

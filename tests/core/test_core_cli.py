@@ -37,9 +37,11 @@ def test_train_writes_the_files_and_prints_one_json_line(tmp_path):
         assert isinstance(summary[key], float)
     assert {p.name for p in out.iterdir()} == {"model.keras", "model.weights.h5", "history.csv",
                                                "experiment.json", "model.keras.about.json",
-                                               "model.weights.h5.about.json"}
+                                               "model.weights.h5.about.json", "run.json"}
     assert len(list(csv.DictReader((out / "history.csv").open()))) == 15
-    assert json.loads((out / "experiment.json").read_text())["training"]["epochs"] == 15
+    assert json.loads((out / "run.json").read_text())["target"] == 15
+    saved, xor = (json.loads(path.read_text())["training"] for path in (out / "experiment.json", EXAMPLES / "xor.json"))
+    assert saved["epochs"] == xor["epochs"] != 15, "experiment.json keeps the experiment's own epochs"
     inspected = run("inspect", out / "model.keras")
     assert inspected.returncode == 0 and "hidden_2" in inspected.stdout
     assert not TF_LOG_LINE.search(inspected.stderr), f"inspect let TensorFlow's log lines through:\n{inspected.stderr}"
