@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from playground.core import events as ev
-from playground.core.history import BINS, LayerHistory, WeightHistory, summarise
+from playground.core.history import LayerHistory, WeightHistory, histogram, summarise
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
 
@@ -890,9 +890,9 @@ class Engine:
         silent = [s.numpy() for s in self._silent_units()]
         for index, layer in enumerate(layer for layer in self.model.layers if hasattr(layer, "kernel")):
             kernel = layer.kernel.numpy()
-            kc, ke = np.histogram(kernel, bins=BINS)
+            kc, ke = histogram(kernel)
             bias = layer.bias.numpy() if layer.bias is not None else None
-            bc, be = np.histogram(bias, bins=BINS) if bias is not None else (None, None)
+            bc, be = histogram(bias) if bias is not None else (None, None)
             relu = getattr(layer.activation, "__name__", "") in DYING_ACTIVATIONS
             dead = float(silent[index].mean()) if relu and index < len(silent) else None
             out.append(ev.LayerWeights(layer.name, kc, ke, bc, be, kernel[:cap, :cap].copy(),
