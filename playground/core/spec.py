@@ -47,6 +47,13 @@ class DatasetSpec(BaseModel):
     # What the CSV target is; "auto": text or a few whole numbers are classes, other numbers regression.
     task: Literal["auto", "classification", "regression"] = "auto"
 
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        if value is not None and "\0" in value:
+            raise ValueError("a file name cannot hold a NUL character")
+        return value
+
     @field_validator("features")
     @classmethod
     def _features(cls, value: list[str]) -> list[str]:
@@ -108,7 +115,7 @@ class TrainingSpec(BaseModel):
     nesterov: bool = False
     weight_decay: float = Field(0.004, ge=0, le=1, description="AdamW only")
     schedule: Literal["constant", "exponential", "cosine"] = "constant"
-    decay_steps: int = Field(1000, ge=1)
+    decay_steps: int = Field(1000, ge=1, le=10_000_000)
     decay_rate: float = Field(0.9, gt=0, le=1)
     batch_size: int = Field(10, ge=1, le=65536)
     epochs: int = Field(100, ge=1, le=1_000_000)
