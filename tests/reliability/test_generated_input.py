@@ -165,7 +165,8 @@ def runnable_documents(draw) -> dict:
     doc["model"]["layers"] = [{
         "units": _pick(draw, [1, 3, 16]), "activation": _pick(draw, sorted(catalog.ACTIVATIONS)),
         "kernel_initializer": _pick(draw, sorted(catalog.INITIALIZERS)), "use_bias": draw(st.booleans()),
-        "kernel_l1": _pick(draw, [0.0, 10.0]), "bias_l2": _pick(draw, [0.0, 10.0]), "dropout": _pick(draw, [0.0, 0.5, 0.99]),
+        "kernel_l1": _pick(draw, [0.0, 10.0]), "bias_l2": _pick(draw, [0.0, 10.0]),
+        "dropout": _pick(draw, [0.0, 0.5, 0.99]),
     } for _ in range(draw(st.integers(1, 2)))]
     optimizer = _pick(draw, sorted(catalog.OPTIMIZERS))
     momentum = _pick(draw, [0.0, 0.9, 0.999]) if wild or optimizer == "sgd" else 0.0

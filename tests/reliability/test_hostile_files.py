@@ -115,7 +115,8 @@ CASES = {  # name: (how the file is made, words the sentence must hold)
     "a Keras base class": (dict(config=lambda s: base_class), "is of class 'BaseConv'"),
     "a layer without its input shape": (dict(config=lambda s: unrecorded), "does not record the input shape"),
     "a layer as an initializer": (dict(config=lambda s: hidden_in_an_initializer), "declare 1,000,001,000,013 weights"),
-    "a 1 GiB weights file": (dict(entry_size=("model.weights.h5", 2**30)), "model.weights.h5 would unpack to 1,024 MiB"),
+    "a 1 GiB weights file": (dict(entry_size=("model.weights.h5", 2**30)),
+                             "model.weights.h5 would unpack to 1,024 MiB"),
     "a 64 MiB config (a zip bomb)": (dict(extra=[("config.json.pad", b"")], config=lambda s: (
         lambda doc: doc.update(pad=" " * 64 * 2**20))), "config.json is 64 MiB"),
     "5 GiB declared": (dict(entry_size=("model.weights.h5", 5 * 2**30)), "unpack to 5.0 GiB"),
@@ -253,7 +254,8 @@ def test_the_weights_counted_from_a_config_are_keras_own(tmp_path):
     b = chain(L.EinsumDense("abc,cd->abd", output_shape=(4, 5), bias_axes="d")(b), L.RMSNormalization())
     b = L.Flatten()(L.AdditiveAttention()([b, b]))
     joined = L.Concatenate()([a, b, chain(ids, L.Embedding(50, 4), L.Flatten()),
-                              chain(volume, L.Conv3D(2, 2), L.Flatten()), chain(frames, L.ConvLSTM2D(2, 3), L.Flatten())])
+                              chain(volume, L.Conv3D(2, 2), L.Flatten()),
+                              chain(frames, L.ConvLSTM2D(2, 3), L.Flatten())])
     model = keras.Model([image, sequence, ids, volume, frames], L.Dense(2)(keras.ops.multiply(joined, joined)))
     path = tmp_path / "many.keras"
     model.save(path)
