@@ -8,6 +8,11 @@ umask), so a teacher's exports in a shared folder are readable to the class; a f
 replaced keeps its mode. The temporary name is created with those modes directly instead of
 ``mkstemp``'s 0600, so the umask is applied by the kernel and never read or changed here
 (``os.umask`` can only be read by setting it, which races with other threads).
+
+A symbolic link is written through: the temporary file goes beside the link's target and is renamed
+onto the target, so the link stays a link (a dangling link gets its target created, as ``open()``
+would). Only a regular file is ever replaced: a device (``/dev/null``), a FIFO or a socket is
+refused with a sentence, since renaming a file onto its name would put a plain file in its place.
 """
 from __future__ import annotations
 
@@ -80,6 +85,24 @@ def _fsync_folder(folder: Path) -> None:
         _fsync(folder)
 
 
+_SPECIAL = ((stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a pipe (FIFO)"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def _target(path: Path) -> Path:
+    """Where writing ``path`` lands: a symbolic link's target (followed to the end), else ``path``.
+    A name that exists but is not a regular file (or a folder, which the callers check) is refused."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.is_symlink():  # realpath gives up on a loop of links
+        raise PlaygroundError(f"Cannot write {path}: it is a symbolic link that leads round in a loop.")
+    with contextlib.suppress(OSError):
+        mode = os.stat(target).st_mode
+        for test, what in _SPECIAL:
+            if test(mode):
+                raise PlaygroundError(f"Cannot write {path}: it is {what}, not a file; choose a file name.")
+    return target
+
+
 def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
@@ -91,8 +114,9 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     ``suffix`` defaults to the target's own suffixes, since some writers (Keras)
     insist on a file name ending (``.weights.h5``, ``.keras``). An ``OSError`` of the
     writer (a full disk, …) becomes a :class:`PlaygroundError`; the old file is left as it was.
+    A symbolic link is written through to its target; a device, FIFO or socket is refused.
     """
-    path = Path(path)
+    path = _target(Path(path))
     _check_folder(path)
     if path.is_dir():
         raise PlaygroundError(f"Cannot write {path}: it is a folder.")
@@ -135,9 +159,9 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; on success it replaces ``path``.
 
     A folder cannot be renamed over another, so an old ``path`` moves aside first and
-    comes back if the new one cannot take its place.
+    comes back if the new one cannot take its place. A symbolic link to a folder is written through.
     """
-    path = Path(path)
+    path = _target(Path(path))
     _check_folder(path)
     if path.exists() and not path.is_dir():
         raise PlaygroundError(f"Cannot write the folder {path}: a file of that name is in the way.")

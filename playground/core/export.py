@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from playground.core.build import INPUT_NAME
+from playground.core.declared import Unsized, declared_weights
 from playground.core.spec import Experiment, from_logits
 from playground.errors import PlaygroundError
 from playground.files import atomic_dir, atomic_path, csv_safe, replace_folder, write_text_atomic
@@ -379,36 +380,19 @@ MAX_ARCHIVE_BYTES = 4 * 2**30
 """What a ``.keras`` archive may unpack to: the largest model Playground builds (spec.MAX_HIDDEN_WEIGHTS)
 with Adam's two copies is 1.2 GB. Keras unpacks it into memory and a temporary folder."""
 MAX_CONFIG_BYTES = 16 * 2**20  # config.json and metadata.json: a model's is a few KB
-MAX_DECLARED_WEIGHTS = 10**9
-"""Weights the Dense layers of a config may declare (4 GB): Keras allocates them before any check."""
-
-
-def _declared_dense_weights(config) -> tuple[int, int]:
-    """(the largest width, the weights between consecutive widths) of the inputs and Dense layers a
-    model config declares, in order: what building it would allocate, without building it."""
-    widths: list[int] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            inner = node.get("config")
-            if isinstance(inner, dict) and node.get("class_name") in ("Dense", "InputLayer"):
-                size = inner.get("units") if node["class_name"] == "Dense" else (inner.get("batch_shape") or [0])[-1]
-                if isinstance(size, int) and not isinstance(size, bool):
-                    widths.append(size)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(config)
-    return max(widths, default=0), sum(a * b for a, b in zip(widths, widths[1:]))
+MAX_DECLARED_WEIGHTS = 250_000_000
+"""Weights a config may declare (1 GB of float32; Keras allocates them before any check): Playground's
+largest model, spec.MAX_HIDDEN_WEIGHTS between its hidden layers and its input and output layers, fits."""
+WEIGHTS_FILE_BYTES = 32
+"""What model.weights.h5 may hold per declared weight: float64, and an optimizer's three copies."""
+WEIGHTS_FILE_SLACK = 16 * 2**20  # HDF5's own structure, a few KB a variable
 
 
 def check_keras_archive(path: Path) -> None:
     """Refuse a ``.keras`` archive that could do harm before Keras opens it: entries named outside the
-    archive's folder (``../``, absolute), more unpacked bytes than a model needs (a zip bomb), and a
-    config declaring absurd layer sizes, which Keras would try to allocate."""
+    archive's folder (``../``, absolute), more unpacked bytes than a model needs (a zip bomb), a config
+    declaring more weights than memory holds or layers that cannot be counted before they are built
+    (:mod:`playground.core.declared`), and a weights file far larger than the weights declared."""
     if not zipfile.is_zipfile(path):
         raise PlaygroundError(f"{path} is not a Keras model file (a .keras file is a zip archive).")
     try:
@@ -431,10 +415,17 @@ def check_keras_archive(path: Path) -> None:
             config = json.loads(archive.read("config.json")) if "config.json" in archive.namelist() else None
     except (zipfile.BadZipFile, OSError, ValueError, RecursionError) as exc:  # a broken archive or config
         raise _open_error(path, "Keras model", exc) from None
-    widest, weights = _declared_dense_weights(config)
-    if weights > MAX_DECLARED_WEIGHTS or widest > MAX_DECLARED_WEIGHTS:
-        raise PlaygroundError(f"{path} is refused: its layers declare {max(weights, widest):,} weights, more "
+    try:
+        weights = declared_weights(config)
+    except Unsized as exc:
+        raise PlaygroundError(f"{path} is refused: {exc}.") from None
+    if weights > MAX_DECLARED_WEIGHTS:
+        raise PlaygroundError(f"{path} is refused: its layers declare {weights:,} weights, more "
                               f"than {MAX_DECLARED_WEIGHTS:,}; building it would exhaust the memory.")
+    stored = next((e.file_size for e in entries if e.filename == "model.weights.h5"), 0)
+    if stored > WEIGHTS_FILE_SLACK + WEIGHTS_FILE_BYTES * weights:  # Keras reads it whole into memory
+        raise PlaygroundError(f"{path} is refused: its model.weights.h5 would unpack to {stored / 2**20:,.0f} MiB, "
+                              f"far more than the {weights:,} weights its layers declare need.")
 
 
 def load_model(path: str | Path) -> "keras.Model":

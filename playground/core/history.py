@@ -9,6 +9,10 @@ A column holds, per tensor, a histogram (its own edges, ``BINS`` bins), TensorBo
 distribution percentiles (the normal distribution's ±1, 2, 3σ and the median, min and max),
 and the mean and standard deviation. Summaries are computed for many epochs at once with
 NumPy, from the raw weights the engine's compiled loop collects (see ``Engine``).
+
+Weights can overflow float32 while the loss stays finite (a ReLU unit pushed to ±inf is silent):
+a summary then describes the finite weights (their histogram, percentiles and moments; NaN where
+none is) and counts the others in ``nonfinite``.
 """
 from __future__ import annotations
 
@@ -30,39 +34,76 @@ class Summary:
     percentiles: np.ndarray  # (k, len(PERCENTILES)); the first is the minimum, the last the maximum
     mean: np.ndarray  # (k,)
     std: np.ndarray  # (k,)
+    nonfinite: np.ndarray  # (k,) weights that are ±inf or NaN, left out of the figures above
+
+    _FIELDS = ("edges", "counts", "percentiles", "mean", "std", "nonfinite")
 
     def __len__(self) -> int:
         return len(self.mean)
 
     def take(self, rows) -> "Summary":
-        return Summary(self.edges[rows], self.counts[rows], self.percentiles[rows], self.mean[rows], self.std[rows])
+        return Summary(*(getattr(self, f)[rows] for f in Summary._FIELDS))
 
     @staticmethod
     def join(parts: list["Summary"]) -> "Summary":
-        return Summary(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                         ("edges", "counts", "percentiles", "mean", "std")))
+        return Summary(*(np.concatenate([getattr(p, f) for p in parts]) for f in Summary._FIELDS))
 
 
 def summarise(values: np.ndarray) -> Summary:
     """Summaries of each row of ``values`` (k epochs x n weights). The histograms are exactly
     ``np.histogram(row, bins=BINS)`` (same edges in the row's dtype, same binning rule), for all
-    rows in one pass."""
+    rows in one pass; of a row's finite values only, where some are ±inf or NaN."""
     values = np.asarray(values)
     if values.dtype.kind != "f":
         values = values.astype(np.float64)
+    finite = np.isfinite(values)
+    if not finite.all():
+        return _summarise_finite(values, finite)
     k = len(values)
     low, high = values.min(axis=1), values.max(axis=1)
-    flat = low == high  # np.histogram widens a constant row's range by 0.5 each way
-    low, high = np.where(flat, low - 0.5, low).astype(values.dtype), np.where(flat, high + 0.5, high).astype(values.dtype)
-    edges = np.linspace(low, high, BINS + 1, axis=1, dtype=values.dtype)
-    index = ((values - low[:, None]) / (high - low)[:, None] * BINS).astype(np.intp)
+    # np.histogram widens a constant row's range by 0.5 each way; by more where 0.5 is lost in rounding
+    # (a float32 beyond 2**24), which np.histogram then fails on
+    flat = low == high
+    big = np.finfo(values.dtype).max
+    with np.errstate(over="ignore"):
+        pad = np.maximum(0.5, np.spacing(np.abs(low)))
+        low = np.where(flat, np.maximum(low - pad, -big), low).astype(values.dtype)
+        high = np.where(flat, np.minimum(high + pad, big), high).astype(values.dtype)
+    with np.errstate(over="ignore"):  # a range wider than the dtype's largest number: work in halves
+        scale = np.where(np.isfinite(high - low), 1.0, 0.5).astype(values.dtype)
+    lo, hi = low * scale, high * scale  # exact: a power of two
+    edges = np.linspace(lo, hi, BINS + 1, axis=1, dtype=values.dtype) / scale[:, None]
+    index = ((values * scale[:, None] - lo[:, None]) / (hi - lo)[:, None] * BINS).astype(np.intp)
     index[index == BINS] -= 1
     index -= values < np.take_along_axis(edges, index, axis=1)
     index += (values >= np.take_along_axis(edges, index + 1, axis=1)) & (index != BINS - 1)
     counts = np.zeros((k, BINS), dtype=np.int64)
     np.add.at(counts, (np.repeat(np.arange(k), values.shape[1]), index.ravel()), 1)
     return Summary(edges, counts, np.percentile(values, PERCENTILES, axis=1).T.astype(np.float64),
-                   values.mean(axis=1, dtype=np.float64), values.std(axis=1, dtype=np.float64))
+                   values.mean(axis=1, dtype=np.float64), values.std(axis=1, dtype=np.float64),
+                   np.zeros(k, dtype=np.int64))
+
+
+def _summarise_finite(values: np.ndarray, finite: np.ndarray) -> Summary:
+    """:func:`summarise` of rows holding ±inf or NaN: each row's finite values (a row of none gets
+    NaN figures and an empty histogram around 0), and how many were left out."""
+    rows = [summarise(row[ok][None, :] if ok.any() else np.zeros((1, 1), values.dtype))
+            for row, ok in zip(values, finite)]
+    out = Summary.join(rows)
+    none = ~finite.any(axis=1)
+    out.counts[none] = 0
+    out.percentiles[none] = out.mean[none] = out.std[none] = np.nan
+    return Summary(out.edges, out.counts, out.percentiles, out.mean, out.std,
+                   (~finite).sum(axis=1).astype(np.int64))
+
+
+def histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.histogram(values, bins=BINS)`` of the finite values (NumPy refuses ±inf and NaN)."""
+    values = np.asarray(values).ravel()
+    if not values.size or np.isfinite(values).all():
+        return np.histogram(values, bins=BINS)
+    s = summarise(values[None, :])
+    return s.counts[0], s.edges[0]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from playground.core import events as ev
-from playground.core.history import BINS
+from playground.core.history import histogram
 
 SNAPSHOT_INTERVAL = 0.1
 MAX_SNAPSHOT_INTERVAL = 1.0
@@ -52,9 +52,9 @@ def layer_weights(model, loops) -> tuple[ev.LayerWeights, ...]:
     silent = [s.numpy() for s in loops.silent_units()]
     for index, layer in enumerate(layer for layer in model.layers if hasattr(layer, "kernel")):
         kernel = layer.kernel.numpy()
-        kc, ke = np.histogram(kernel, bins=BINS)
+        kc, ke = histogram(kernel)
         bias = layer.bias.numpy() if layer.bias is not None else None
-        bc, be = np.histogram(bias, bins=BINS) if bias is not None else (None, None)
+        bc, be = histogram(bias) if bias is not None else (None, None)
         relu = getattr(layer.activation, "__name__", "") in DYING_ACTIVATIONS
         dead = float(silent[index].mean()) if relu and index < len(silent) else None
         out.append(ev.LayerWeights(layer.name, kc, ke, bc, be, kernel[:cap, :cap].copy(),

@@ -47,6 +47,13 @@ class DatasetSpec(BaseModel):
     # What the CSV target is; "auto": text or a few whole numbers are classes, other numbers regression.
     task: Literal["auto", "classification", "regression"] = "auto"
 
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        if value is not None and "\0" in value:
+            raise ValueError("a file name cannot hold a NUL character")
+        return value
+
     @field_validator("features")
     @classmethod
     def _features(cls, value: list[str]) -> list[str]:
@@ -108,7 +115,7 @@ class TrainingSpec(BaseModel):
     nesterov: bool = False
     weight_decay: float = Field(0.004, ge=0, le=1, description="AdamW only")
     schedule: Literal["constant", "exponential", "cosine"] = "constant"
-    decay_steps: int = Field(1000, ge=1)
+    decay_steps: int = Field(1000, ge=1, le=10_000_000)
     decay_rate: float = Field(0.9, gt=0, le=1)
     batch_size: int = Field(10, ge=1, le=65536)
     epochs: int = Field(100, ge=1, le=1_000_000)
@@ -165,7 +172,7 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     """Bring an experiment document of any known version up to :data:`VERSION`."""
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise PlaygroundError(f"The experiment file has no valid \"version\" (got {version!r}); "
+        raise PlaygroundError(f"The experiment file has no valid \"version\" (got {_shown(version)}); "
                               f"expected a whole number such as {VERSION}.")
     if version > VERSION:
         raise PlaygroundError(f"The experiment file is version {version}, newer than this Playground "
@@ -179,6 +186,12 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
 _SHOWN = 60  # characters of a wrong value quoted in a message
 
 
+def _shown(value: Any) -> str:
+    """A wrong value quoted in a message: its repr, cut short (a 10**400 or a 1 MB string)."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}…"
+
+
 def _sentence(err: dict[str, Any]) -> str:
     path = ".".join(str(p) for p in err["loc"]) or "(document)"
     msg = err["msg"]
@@ -187,8 +200,7 @@ def _sentence(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
         return f"{path}: this field is not part of an experiment (misspelled?)."
     got = err.get("input")
-    shown = repr(got) if len(repr(got)) <= _SHOWN else f"{repr(got)[:_SHOWN]}…"  # a 10**400 or a 1 MB string
-    tail = "" if isinstance(got, (dict, list)) or got is None else f" (got {shown})"
+    tail = "" if isinstance(got, (dict, list)) or got is None else f" (got {_shown(got)})"
     return f"{path}: {msg[0].lower() + msg[1:]}{tail}."
 
 
@@ -197,7 +209,7 @@ def from_dict(doc: Any) -> Experiment:
         raise PlaygroundError("An experiment file must hold a JSON object at the top level.")
     if doc.get("format") != FORMAT:
         raise PlaygroundError(f"This is not a Playground experiment: \"format\" should be "
-                              f"\"{FORMAT}\" (got {doc.get('format')!r}).")
+                              f"\"{FORMAT}\" (got {_shown(doc.get('format'))}).")
     doc = migrate(doc)
     body = {k: v for k, v in doc.items() if k not in ("format", "version")}
     try:

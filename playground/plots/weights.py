@@ -314,9 +314,9 @@ class WeightsView(LiveView, QWidget):
         epochs = self._history.epochs.astype(np.float64)
         for i, curve in enumerate(self._percentiles):
             curve.setData(epochs, summary.percentiles[:, i])
+        drawn = summary.percentiles[np.isfinite(summary.percentiles)]  # NaN: an epoch of no finite weights
         self._distribution_range.show(x=(min(float(epochs[0]), 0.0), float(epochs[-1]) + 1.0),
-                                      y=(float(summary.percentiles[:, 0].min()),
-                                         float(summary.percentiles[:, -1].max())))
+                                      y=(float(drawn.min()), float(drawn.max())) if drawn.size else (-1.0, 1.0))
 
     @Slot()
     def _choice_changed(self) -> None:

@@ -1,5 +1,8 @@
 """Weight histories by epoch: the summaries against NumPy's own, the thinning that bounds a long run,
 and the engine's columns against the weights of each epoch trained one at a time."""
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -7,6 +10,8 @@ from playground.core import events as ev
 from playground.core.engine import Engine
 from playground.core.history import BINS, PERCENTILES, LayerHistory, WeightLog, summarise
 from tests.core.experiments import xor_experiment
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -120,3 +125,49 @@ def test_a_kept_model_replays_its_whole_history(trained):
     whole = [e for e in events if isinstance(e, ev.WeightHistory)]
     assert len(whole) == 1 and whole[0].whole
     np.testing.assert_array_equal(whole[0].epochs, np.arange(0, 101))
+
+
+def test_summaries_of_weights_past_float32_are_defined():
+    """Weights can overflow while the loss stays finite (a silent ReLU unit): each summary is the
+    finite weights' (NumPy's histogram of them), the others counted; NumPy itself refuses such rows."""
+    rows = np.array([[1.0, np.inf, 2.0, np.nan, 3.0],
+                     [np.inf, -np.inf, np.nan, np.inf, np.inf],
+                     [0.5, 1.5, 2.5, 3.5, 4.5]], np.float32)
+    s = summarise(rows)
+    assert s.nonfinite.tolist() == [2, 5, 0]
+    for i in (0, 2):
+        finite = rows[i][np.isfinite(rows[i])]
+        counts, edges = np.histogram(finite, bins=BINS)
+        np.testing.assert_array_equal(s.counts[i], counts)
+        np.testing.assert_array_equal(s.edges[i], edges)
+        np.testing.assert_allclose(s.percentiles[i], np.percentile(finite, PERCENTILES), rtol=1e-6)
+        assert s.mean[i] == pytest.approx(finite.mean())
+    assert s.counts[1].sum() == 0 and np.isnan(s.percentiles[1]).all() and np.isnan([s.mean[1], s.std[1]]).all()
+    big = np.float32(1.8e8)  # a constant beyond 2**24: np.histogram's ±0.5 is lost in rounding
+    wide = np.array([-3e38, 3e38, 0.0, 2e38], np.float32)  # a range wider than float32's largest number
+    for row in (np.array([big]), np.array([big, big]), wide, np.array([np.finfo(np.float32).max])):
+        s = summarise(row[None, :])
+        assert s.counts.sum() == len(row) and np.isfinite(s.edges).all() and (np.diff(s.edges[0]) >= 0).all()
+        assert s.edges[0, 0] <= row.min() and row.max() <= s.edges[0, -1], row
+    counts, _ = np.histogram(wide.astype(np.float64), bins=BINS)
+    np.testing.assert_array_equal(summarise(wide[None, :]).counts[0], counts)
+
+
+def test_a_run_whose_weights_overflow_writes_its_files(tmp_path):
+    """Issue 18: reg-gauss, ReLU, SGD at 0.3 with momentum 0.9 drives weights to 1.8e8 while the loss
+    stays finite; the weight history raised IndexError, the run failed and wrote nothing."""
+    from tests.reliability.support import run_cli
+
+    doc = json.loads((EXAMPLES / "reg-gauss.json").read_text())
+    for layer in doc["model"]["layers"]:
+        layer["activation"] = "relu"
+    doc["training"].update(optimizer="sgd", learning_rate=0.3, momentum=0.9, seed=13)
+    experiment = tmp_path / "reg-gauss-relu.json"
+    experiment.write_text(json.dumps(doc))
+    out = tmp_path / "run"
+    code, stdout, err = run_cli(["train", str(experiment), "--epochs", "3", "--out", str(out), "--device", "cpu"])
+    assert code == 0, err
+    assert "Traceback" not in err and "IndexError" not in err
+    assert json.loads(stdout.strip().splitlines()[-1])["epochs"] == 3
+    assert {"model.keras", "model.weights.h5", "history.csv", "experiment.json"} <= {p.name for p in out.iterdir()}
+    assert len((out / "history.csv").read_text().strip().splitlines()) == 4

@@ -71,6 +71,8 @@ def test_broken_files_give_a_sentence(text, fragment):
     (("training", "batch_size"), 0, "training.batch_size"),
     (("training", "device"), "tpu", "training.device"),
     (("model", "layers", 0, "unitz"), 3, "model.layers.0.unitz: this field is not part of an experiment"),
+    (("training", "decay_steps"), 2**64, "training.decay_steps: input should be less than or equal to 10000000"),
+    (("dataset", "path"), "a\0b.csv", "dataset.path: a file name cannot hold a NUL character"),
 ])
 def test_invalid_fields_name_their_path(path, value, fragment):
     doc = Experiment().to_dict()

@@ -204,3 +204,70 @@ def test_a_savedmodel_never_replaces_a_folder_of_other_files(engine, tmp_path):
     a_file.write_text("x")
     with pytest.raises(PlaygroundError, match="a file of that name is in the way"):
         export.export_savedmodel(engine.model, a_file, engine.experiment, engine.dataset)
+
+
+# -- what a name may be: only a regular file is replaced; a link is written through ----------
+
+def test_a_device_is_refused_and_never_replaced(monkeypatch):
+    """``-o /dev/null``: renaming a file onto the name would put a plain file in the device's place
+    (as root, for every program on the machine). The rename is guarded so that a regression fails
+    here instead of doing it."""
+    real_replace = os.replace
+
+    def guarded(src, dst, *args, **kwargs):
+        assert os.fspath(dst) != "/dev/null", "the atomic writer renamed a file onto /dev/null"
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", guarded)
+    with pytest.raises(PlaygroundError, match=r"Cannot write /dev/null: it is a device, not a file"):
+        files.write_text_atomic("/dev/null", "x")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_and_stays_a_fifo(tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(PlaygroundError, match=r"it is a pipe \(FIFO\), not a file"):
+        Experiment(name="x").save(fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.json"]  # no temporary file left
+
+
+def test_a_symlink_is_written_through_to_its_target_and_stays_a_link(tmp_path):
+    target = tmp_path / "real" / "notes.txt"
+    target.parent.mkdir()
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    link = tmp_path / "notes.txt"
+    link.symlink_to(Path("real") / "notes.txt")  # relative, as ln -s makes them
+    files.write_text_atomic(link, "new")
+    assert link.is_symlink() and os.readlink(link) == os.path.join("real", "notes.txt")
+    assert target.read_text() == "new" and stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert sorted(p.name for p in target.parent.iterdir()) == ["notes.txt"]  # the temporary went beside the target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "real"]
+
+
+def test_a_dangling_symlink_gets_its_target_created_as_open_would(tmp_path):
+    link = tmp_path / "history.csv"
+    link.symlink_to(tmp_path / "elsewhere.csv")
+    files.write_text_atomic(link, "epoch,loss\n")
+    assert link.is_symlink() and (tmp_path / "elsewhere.csv").read_text() == "epoch,loss\n"
+
+
+def test_a_loop_of_symlinks_is_refused(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(PlaygroundError, match="loop"):
+        files.write_text_atomic(tmp_path / "a", "x")
+    assert (tmp_path / "a").is_symlink() and (tmp_path / "b").is_symlink()
+
+
+def test_a_symlink_to_a_folder_is_written_through(tmp_path):
+    real = tmp_path / "runs" / "today"
+    real.mkdir(parents=True)
+    link = tmp_path / "latest"
+    link.symlink_to(real)
+    with files.atomic_dir(link) as tmp:
+        (tmp / "model.txt").write_text("new")
+    assert link.is_symlink() and (real / "model.txt").read_text() == "new"

@@ -1,5 +1,7 @@
 """CSV import/export: happy paths, every bad-input sentence, round trip, garbage."""
+import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -189,12 +191,44 @@ def test_missing_file_and_folder(tmp_path):
 
 
 def test_unreadable_file(tmp_path, monkeypatch):
-    def denied(self):
+    def denied(*args):
         raise PermissionError(13, "Permission denied")
 
     path = write(tmp_path, table("a,b", numbered_rows()))
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(csvio.os, "open", denied)  # root reads any file, so the refusal is simulated
     assert_fails(path, "cannot be read: Permission denied")
+
+
+def test_a_device_is_refused_before_reading_it():
+    """``/dev/zero`` never ends: it was read until the memory ran out."""
+    assert_fails(Path("/dev/zero"), "/dev/zero is not a regular file")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    """Opening a FIFO to read waits for a writer; here one comes (so that a regression fails instead
+    of hanging), writes nothing and closes, and the FIFO must still be refused for what it is."""
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: open(fifo, "wb").close(), daemon=True)
+    writer.start()
+    try:
+        assert_fails(fifo, "is not a regular file")
+    finally:  # a reader that does not wait, held open until the writer's open has returned
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join()
+        os.close(reader)
+
+
+def test_a_file_larger_than_playground_reads_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as f:  # sparse: nothing is written, the file only says how long it is
+        f.truncate(csvio.MAX_BYTES + 1)
+    assert_fails(path, "larger than 256 MiB")
+
+
+def test_a_nul_in_the_file_name_is_a_sentence(tmp_path):
+    assert_fails(Path(f"{tmp_path}/a\0b.csv"), "NUL character")
 
 
 def test_not_utf8(tmp_path):

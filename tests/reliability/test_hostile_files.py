@@ -79,14 +79,44 @@ def unknown(doc):
     _layer(doc, 1)["class_name"] = "NoSuchLayer"
 
 
+def embedding(doc):
+    """The issue's file: an Embedding of 10⁶ x 500 (2 GB) in place of the hidden layer."""
+    _layer(doc, 1).update(class_name="Embedding", config={"name": "hidden_1", "input_dim": 10**6, "output_dim": 500})
+
+
+def base_class(doc):
+    """Keras finds a class by name in any keras module, its private base classes included."""
+    _layer(doc, 1).update(module="keras.src.layers.convolutional.base_conv", class_name="BaseConv",
+                          config={"name": "hidden_1", "rank": 1, "filters": 10**9, "kernel_size": 1})
+
+
+def unrecorded(doc):
+    """A Dense of 10⁶ units that does not say what it was built for: Keras builds it from the input."""
+    _layer(doc, 1)["config"]["units"] = 10**6
+    del _layer(doc, 1)["build_config"]
+
+
+def hidden_in_an_initializer(doc):
+    """A Dense with its build_config where an initializer goes: Keras deserializes and builds it there."""
+    _layer(doc, 2)["config"]["kernel_initializer"] = {
+        "module": "keras.layers", "class_name": "Dense", "registered_name": None,
+        "config": {"name": "bomb", "units": 10**6}, "build_config": {"input_shape": [None, 10**6]}}
+
+
 CASES = {  # name: (how the file is made, words the sentence must hold)
     "a ../ entry": (dict(extra=[("../../evil.txt", b"x")]), "outside the archive"),
     "an absolute entry": (dict(extra=[("/tmp/evil.txt", b"x")]), "outside the archive"),
     "os.system": (dict(config=lambda s: payload("os", "system", s)), "not a readable Keras model"),
     "subprocess.Popen": (dict(config=lambda s: payload("subprocess", "Popen", s)), "not a readable Keras model"),
     "builtins.eval": (dict(config=lambda s: payload("builtins", "eval", s)), "not a readable Keras model"),
-    "an unknown class": (dict(config=lambda s: unknown), "not a readable Keras model"),
-    "units 10**12": (dict(config=lambda s: huge), "declare 3,000,000,000,000 weights"),  # 2 x 10¹² + 10¹² x 1
+    "an unknown class": (dict(config=lambda s: unknown), "is of class 'NoSuchLayer'"),
+    "units 10**12": (dict(config=lambda s: huge), "declare 3,000,000,000,004 weights"),  # 2 x 10¹² + 10¹², 3 + 1
+    "an Embedding of 10**6 x 500": (dict(config=lambda s: embedding), "declare 500,000,004 weights"),
+    "a Keras base class": (dict(config=lambda s: base_class), "is of class 'BaseConv'"),
+    "a layer without its input shape": (dict(config=lambda s: unrecorded), "does not record the input shape"),
+    "a layer as an initializer": (dict(config=lambda s: hidden_in_an_initializer), "declare 1,000,001,000,013 weights"),
+    "a 1 GiB weights file": (dict(entry_size=("model.weights.h5", 2**30)),
+                             "model.weights.h5 would unpack to 1,024 MiB"),
     "a 64 MiB config (a zip bomb)": (dict(extra=[("config.json.pad", b"")], config=lambda s: (
         lambda doc: doc.update(pad=" " * 64 * 2**20))), "config.json is 64 MiB"),
     "5 GiB declared": (dict(entry_size=("model.weights.h5", 5 * 2**30)), "unpack to 5.0 GiB"),
@@ -136,7 +166,7 @@ def test_a_resumed_run_with_a_hostile_model_is_refused_before_keras_opens_it(mod
     (run / "experiment.json").write_text(json.dumps({"format": "playground.experiment", "version": 1}))
     (run / "history.csv").write_text("epoch,loss\n1,0.5\n")
     code, _, err = run_cli(["train", "--resume", str(run), "--epochs", "1"])
-    assert code == 2 and "declare 3,000,000,000,000 weights" in err, err
+    assert code == 2 and "declare 3,000,000,000,004 weights" in err, err
 
 
 def _wrong_layouts(folder: Path) -> dict[str, Path]:
@@ -179,3 +209,60 @@ def test_weights_files_of_the_wrong_layout_are_refused(model_file, tmp_path):
     for now, then in zip(model.get_weights(), before, strict=True):
         np.testing.assert_array_equal(now, then, err_msg="a refused weights file changed the model")
     shutil.rmtree(tmp_path)
+
+
+def test_the_issues_embedding_is_refused_before_anything_is_allocated(model_file, tmp_path):
+    """Issue 18: a 19 KB file declaring an Embedding of 10⁶ x 500 took ``inspect`` to 6.8 GB before it
+    was refused. The peak memory of this process may not grow by anything like the 2 GB it declares."""
+    import resource
+
+    _, source = model_file
+    path = rewrite(source, tmp_path / "model.keras", config=embedding)
+    assert path.stat().st_size < 64 * 2**10
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    code, _, err = run_cli(["inspect", str(path)])
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 2**10
+    assert code == 2 and "declare 500,000,004 weights" in err, err
+    assert grown < 500, f"the peak memory grew by {grown:.0f} MiB before the file was refused"
+
+
+def test_the_weights_counted_from_a_config_are_keras_own(tmp_path):
+    """A model of every common kind of layer that holds weights (dense, convolutions of each kind and
+    rank, normalizations, recurrent, attention, embedding, wrapped layers, an operation): the count
+    from its config is what Keras allocates, layer by layer, and the file loads."""
+    import keras
+    from keras import layers as L
+
+    from playground.core.declared import declared_weights
+
+    def chain(x, *layers):
+        for layer in layers:
+            x = layer(x)
+        return x
+
+    image, sequence, ids = keras.Input((8, 8, 3)), keras.Input((5, 4)), keras.Input((6,), dtype="int32")
+    volume, frames = keras.Input((4, 4, 4, 2)), keras.Input((3, 6, 6, 2))
+    a = chain(image, L.Conv2D(4, 3, padding="same"), L.BatchNormalization(),
+              L.DepthwiseConv2D(3, depth_multiplier=2, padding="same"), L.SeparableConv2D(5, 3, depth_multiplier=2),
+              L.Conv2DTranspose(3, 2), L.GroupNormalization(groups=3), L.PReLU(), L.LayerNormalization(),
+              L.Conv2D(6, 3, groups=3), L.GlobalAveragePooling2D(), L.Dense(7), L.Normalization())
+    b = chain(sequence, L.Conv1D(3, 2), L.LSTM(4, return_sequences=True), L.GRU(5, return_sequences=True),
+              L.SimpleRNN(3, return_sequences=True), L.Bidirectional(L.LSTM(2, return_sequences=True)),
+              L.TimeDistributed(L.Dense(3)))
+    b = L.MultiHeadAttention(num_heads=2, key_dim=3)(b, b)
+    b = L.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)(b, b)
+    b = chain(L.EinsumDense("abc,cd->abd", output_shape=(4, 5), bias_axes="d")(b), L.RMSNormalization())
+    b = L.Flatten()(L.AdditiveAttention()([b, b]))
+    joined = L.Concatenate()([a, b, chain(ids, L.Embedding(50, 4), L.Flatten()),
+                              chain(volume, L.Conv3D(2, 2), L.Flatten()),
+                              chain(frames, L.ConvLSTM2D(2, 3), L.Flatten())])
+    model = keras.Model([image, sequence, ids, volume, frames], L.Dense(2)(keras.ops.multiply(joined, joined)))
+    path = tmp_path / "many.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    nodes = {node["config"]["name"]: node for node in config["config"]["layers"]}
+    for layer in model.layers:
+        assert declared_weights(nodes[layer.name]) == sum(int(np.prod(w.shape)) for w in layer.weights), layer.name
+    assert declared_weights(config) == sum(int(np.prod(w.shape)) for w in model.weights) > 2000
+    assert export.load_model(path).count_params() == model.count_params()
