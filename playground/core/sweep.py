@@ -49,7 +49,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from playground.core import spec
 from playground.errors import PlaygroundError
@@ -126,7 +126,8 @@ def parse_values(text: str, whole: bool = False) -> list:
         if count != int(count) or not 1 <= count <= MAX_RUNS:
             raise PlaygroundError(f"The range {text!r}'s count must be a whole number from 1 to {MAX_RUNS:,}.")
         values = (linear_range if kind == "lin" else log_range)(low, high, int(count))
-        return [int(round(v)) for v in values] if whole else values
+        # 12 significant digits: 0.01, not the 0.010000000000000004 that exp(log(...)) gives
+        return [int(round(v)) for v in values] if whole else [float(f"{v:.12g}") for v in values]
     values = [_item(t.strip()) for t in text.split(",")]
     if any(t.strip() == "" for t in text.split(",")):
         raise PlaygroundError(f"The values {text!r} have an empty one; separate values with single commas.")
@@ -216,7 +217,7 @@ class Sweep:
     experiment: "spec.Experiment"
     settings: list[Setting]
     repeats: int = 1
-    epochs: int | None = None  # None: the experiment's own
+    epochs: int | None = None  # None: the experiment's own (a swept training.epochs wins over it)
     _datasets: dict = field(default_factory=dict, repr=False)
 
     def plan(self) -> list[Run]:
@@ -260,11 +261,11 @@ class Sweep:
 
     def _experiment(self, values: dict[str, Any], repeat: int | None) -> "spec.Experiment":
         doc = self.experiment.model_dump(mode="json")
+        if self.epochs is not None:  # a swept training.epochs wins
+            doc["training"]["epochs"] = self.epochs
         for path, value in values.items():
             container, key = _walk(doc, path)
             container[key] = value
-        if self.epochs is not None:
-            doc["training"]["epochs"] = self.epochs
         if repeat:
             doc["training"]["seed"] = doc["training"]["seed"] + repeat
         try:
@@ -392,12 +393,20 @@ def _place_files(folder: Path, files: dict) -> None:
 
 # -- runners ------------------------------------------------------------------------------------
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the OS says, else all)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 class LocalRunner:
     """Runs on this machine: a pool of ``workers`` plain processes (spawned, so none inherits a
     TensorFlow or a window), each run in one of them, each worker using cores / workers threads."""
 
     def __init__(self, workers: int | None = None):
-        cores = os.cpu_count() or 1
+        cores = usable_cores()
         self.workers = workers or cores
         if not 1 <= self.workers <= 256:
             raise PlaygroundError(f"--parallel must be between 1 and 256 (got {self.workers:,}).")
@@ -459,7 +468,7 @@ class RayRunner:
         options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
         try:
             if self.address == "local":
-                ray.init(num_cpus=self.workers or os.cpu_count() or 1, object_store_memory=128 * 2**20, **options)
+                ray.init(num_cpus=self.workers or usable_cores(), object_store_memory=128 * 2**20, **options)
                 self._ours = True
             else:
                 ray.init(address=self.address, **options)
@@ -564,22 +573,29 @@ def run_row(run: Run, settings: list[Setting], result: dict, out: Path) -> dict:
     return {c: row[c] for c in csv_columns(settings) if c in row}
 
 
+def _figure(row: dict, column: str) -> float | None:
+    try:
+        value = float(row.get(column, ""))
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def score_column(rows: list[dict]) -> str:
+    """What ranks the runs: ``test_accuracy`` where every run has one (they classify), else ``test_loss``."""
+    scored = [r for r in rows if _figure(r, "test_loss") is not None]
+    return "test_accuracy" if scored and all(_figure(r, "test_accuracy") is not None for r in scored) else "test_loss"
+
+
 def best_row(rows: list[dict]) -> dict | None:
     """The best finished run: the highest final test accuracy (then the lowest test loss) where the
     runs classify, else the lowest final test loss."""
-    def number(row, column):
-        try:
-            value = float(row.get(column, ""))
-        except (TypeError, ValueError):
-            return None
-        return value if math.isfinite(value) else None
-
-    done = [r for r in rows if r.get("status") == "finished" and number(r, "test_loss") is not None]
+    done = [r for r in rows if r.get("status") == "finished" and _figure(r, "test_loss") is not None]
     if not done:
         return None
-    if all(number(r, "test_accuracy") is not None for r in done):
-        return max(done, key=lambda r: (number(r, "test_accuracy"), -number(r, "test_loss")))
-    return min(done, key=lambda r: number(r, "test_loss"))
+    if score_column(done) == "test_accuracy":
+        return max(done, key=lambda r: (_figure(r, "test_accuracy"), -_figure(r, "test_loss")))
+    return min(done, key=lambda r: _figure(r, "test_loss"))
 
 
 def _prepare_folder(out: Path, sweep: Sweep) -> None:

@@ -139,6 +139,8 @@ def test_ctrl_c_stops_the_sweep_and_keeps_finished_runs(experiment, tmp_path):
             break
     else:
         pytest.fail("the first run did not finish:\n" + "".join(seen))
+    _, rows = table(out)  # sweep.csv lists a run as soon as it finished
+    assert [(r["training.epochs"], r["status"]) for r in rows] == [("3", "finished")]
     time.sleep(1)  # the second run is under way
     process.send_signal(signal.SIGINT)
     code = process.wait(timeout=120)
