@@ -403,7 +403,9 @@ def usable_cores() -> int:
 
 class LocalRunner:
     """Runs on this machine: a pool of ``workers`` plain processes (spawned, so none inherits a
-    TensorFlow or a window), each run in one of them, each worker using cores / workers threads."""
+    TensorFlow or a window), each run in one of them, each worker using cores / workers threads.
+    A worker that dies (the OOM killer, a crash inside TensorFlow) fails the runs it leaves
+    unfinished instead of hanging the sweep: they are reported, the finished ones kept."""
 
     def __init__(self, workers: int | None = None):
         cores = usable_cores()
@@ -416,16 +418,26 @@ class LocalRunner:
         self._done: queue.Queue = queue.Queue()
 
     def start(self) -> None:
+        import concurrent.futures
         import multiprocessing
 
-        self._pool = multiprocessing.get_context("spawn").Pool(self.workers, worker_setup, (self.threads,))
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_setup,
+            initargs=(self.threads,))
 
     def submit(self, key: str, experiment_json: str, folder: Path) -> None:
-        self._pool.apply_async(_local_run, (experiment_json, str(folder)),
-                               callback=lambda result: self._done.put((key, result)),
-                               error_callback=lambda exc: self._done.put(
-                                   (key, {"status": "failed", "seconds": 0.0,
-                                          "message": f"The run's process failed: {type(exc).__name__}: {exc}"})))
+        future = self._pool.submit(_local_run, experiment_json, str(folder))
+        future.add_done_callback(lambda done: self._finished(key, done))
+
+    def _finished(self, key: str, future) -> None:
+        if future.cancelled():  # a stop: never started
+            return
+        error = future.exception()
+        if error is None:
+            self._done.put((key, future.result()))
+        else:
+            self._done.put((key, {"status": "failed", "seconds": 0.0, "message":
+                                  f"The run's process ended before the run did ({type(error).__name__}: {error})."}))
 
     def next_done(self, timeout: float) -> tuple[str, dict] | None:
         try:
@@ -436,11 +448,14 @@ class LocalRunner:
     def close(self, cancel: bool) -> None:
         if self._pool is None:
             return
-        if cancel:
-            self._pool.terminate()
-        else:
-            self._pool.close()
-        self._pool.join()
+        import multiprocessing
+
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if cancel:  # the runs under way end now; this process starts no other multiprocessing children
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            for worker in multiprocessing.active_children():
+                worker.join(10)
         self._pool = None
 
 

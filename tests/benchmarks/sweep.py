@@ -13,6 +13,7 @@ overhead of Ray against local processes.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -48,8 +49,8 @@ def _timed_sweep(sweep, runner) -> tuple[float, float]:
 def run(quick: bool) -> list:
     from playground.core.sweep import LocalRunner, RayRunner
 
-    epochs = 20 if quick else 1000
-    rounds = 1 if quick else 2
+    epochs = 20 if quick else 300
+    rounds = 1 if quick else int(os.environ.get("PLAYGROUND_SWEEP_ROUNDS", "2"))  # 1 on a loaded machine
     sweep = _sweep(epochs)
     walls: dict[int, list[float]] = {1: [], 2: []}
     training: dict[int, list[float]] = {1: [], 2: []}

@@ -18,6 +18,7 @@ from tests.core.experiments import xor_experiment
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ("loss", "test_loss", "accuracy", "test_accuracy")
+pytestmark = pytest.mark.timeout(900)  # each sweep starts worker processes that import TensorFlow
 
 
 def environment(**extra) -> dict[str, str]:
@@ -36,7 +37,7 @@ def experiment(tmp_path) -> Path:
     return path
 
 
-def sweep(*args, env=None, timeout=300) -> subprocess.CompletedProcess:
+def sweep(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), "sweep", *map(str, args)], capture_output=True,
                           text=True, env=env or environment(), timeout=timeout)
 

@@ -12,6 +12,7 @@ from playground.core.export import read_history
 from playground.ui.runs_panel import EPOCHS, NAME, TEST_LOSS, TEST_METRIC
 
 SWEEP_TIMEOUT = 600_000  # ms: four runs, workers starting TensorFlow on a loaded 2-core machine
+pytestmark = pytest.mark.timeout(900)
 
 
 def _table(window) -> dict[str, dict[int, str]]:
