@@ -489,8 +489,8 @@ class RayRunner:
                 ray.init(address=self.address, **options)
         except Exception as exc:  # noqa: BLE001 - Ray's reasons (no cluster there, a version mismatch)
             where = "start a local Ray" if self.address == "local" else f"join the Ray cluster at {self.address}"
-            raise PlaygroundError(f"Cannot {where}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-                                  .rstrip(": ") + ".") from None
+            said = (str(exc).splitlines() or [""])[0].rstrip(". ")
+            raise PlaygroundError(f"Cannot {where}: {type(exc).__name__}{': ' + said if said else ''}.") from None
         resources = ray.cluster_resources()
         gpus, cpus = int(resources.get("GPU", 0)), int(resources.get("CPU", 0))
         self._task = ray.remote(num_gpus=1, num_cpus=1)(_ray_run) if gpus else ray.remote(num_cpus=1)(_ray_run)
