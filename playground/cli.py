@@ -6,6 +6,7 @@
                                          [--checkpoint-every N] [--verbose]
     python main.py train --resume DIR [--epochs N] [--out DIR] ...
     python main.py train ... --logdir DIR       also log the run for TensorBoard, into a new folder of DIR
+    python main.py sweep EXPERIMENT.json --set PATH=VALUES ... --out DIR   many runs (playground.sweep_cli)
     python main.py datasets [--export NAME FILE.csv]
     python main.py inspect FILE                 an experiment, .keras or .weights.h5 file
     python main.py code EXPERIMENT.json --style sequential|functional|subclass -o FILE.py [--force]
@@ -53,7 +54,7 @@ from pathlib import Path
 from playground.errors import PlaygroundError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("train", "datasets", "inspect", "code")
+COMMANDS = ("train", "sweep", "datasets", "inspect", "code")
 DISTRIBUTION_PACKAGE = "playground"  # the import name; the distribution is "keras-playground"
 ABORTED = ("aborted; nothing more was written, and files written before are complete (every write "
            "is a rename of a finished file).")
@@ -132,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--out", required=True, metavar="FILE.py", help="the Python file to write")
     c.add_argument("--force", action="store_true", help="replace the data CSV beside FILE.py (FILE_data.csv) if "
                    "one is there; without it, an existing one is refused")
+    from playground import sweep_cli
+
+    sweep_cli.add_parser(sub, common)
     return p
 
 
@@ -155,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     args = _parser().parse_args(argv)
     try:
+        if args.command == "sweep":
+            from playground.sweep_cli import run as sweep
+
+            return sweep(args)
         return {"train": _train, "datasets": _datasets, "inspect": _inspect, "code": _code}[args.command](args)
     except PlaygroundError as exc:
         print(f"playground: {exc}", file=sys.stderr)

@@ -315,6 +315,10 @@ class MainWindow(QMainWindow):
         self.act_tensorboard.setCheckable(True)
         self.act_tensorboard.toggled.connect(self._log_to_tensorboard)
         train.addAction(self.act_tensorboard)
+        self.act_sweep = QAction(self.tr("S&weep…"), self, objectName="sweepAction", triggered=self.sweep_clicked)
+        self.act_sweep.setStatusTip(self.tr("Train many runs of this experiment with settings changed, outside "
+                                            "the window: on this machine's cores or a Ray cluster"))
+        train.addAction(self.act_sweep)
         self.tensorboard_label = QLabel()  # the folder, in the status bar while runs are logged
         self.tensorboard_label.setObjectName("tensorboardLabel")
         self.tensorboard_label.hide()
@@ -477,6 +481,15 @@ class MainWindow(QMainWindow):
         self.docks["runs"].show()
         self.docks["runs"].raise_()
         self.runs_panel.open_clicked()
+
+    @Slot()
+    def sweep_clicked(self) -> None:
+        """Training > Sweep…: runs of this experiment in a child process, into the Runs panel."""
+        from playground.ui.sweep_dialog import SweepDialog
+
+        self.docks["runs"].show()
+        self.sweep_dialog = SweepDialog(self.state.experiment, self.runs_panel, self._directory(), self)
+        self.sweep_dialog.show()
 
     @Slot(bool)
     def _log_to_tensorboard(self, on: bool) -> None:

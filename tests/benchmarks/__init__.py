@@ -16,5 +16,6 @@ BENCHMARKS = {
     "gpu": "Benchmarks 1 and 2 on a GPU, and the device auto picks",
     "edits": "Edit -> first epoch of the model it gives, and a live edit -> the next chunk",
     "soak": "A million epochs with every event consumed: resident memory and its growth",
+    "sweep": "A 12-run XOR sweep, 2 runs at a time vs 1; per-run overhead of Ray vs local processes",
 }
 """Benchmark name (a module of this package with ``run(quick) -> list[Record]``) -> what it measures."""
