@@ -43,7 +43,32 @@ def test_a_model_that_never_trained_is_no_run():
     assert log.rows() == []
     log.switch(Model(), xor_experiment(epochs=7))
     log.observe(_metrics(1, 2, 1.0), xor_experiment())
-    assert [r.number for r in log.rows()] == [2]
+    assert [r.number for r in log.rows()] == [1], "a model built and replaced before it trained took a number"
+
+
+def test_runs_are_numbered_as_they_train_without_gaps():
+    # ticking five feature boxes builds five models; only the last one trains
+    log = RunLog()
+    first = Model()
+    log.switch(first, xor_experiment())
+    log.observe(_metrics(1, 3, 1.0), xor_experiment())
+    built = [Model() for _ in range(5)]
+    for model in built:
+        log.switch(model, xor_experiment(epochs=7))
+    log.observe(_metrics(1, 2, 1.0), xor_experiment())
+    assert [(r.number, r.name) for r in log.rows()] == [(1, "Run 1"), (2, "Run 2")]
+    # Undo to a model that was built but never trained, then train it: a run of its own, numbered next
+    log.switch(built[2], xor_experiment(epochs=7))
+    assert log.number_of(built[4]) == 2 and log.number_of(built[0]) == 0
+    log.observe(_metrics(1, 1, 1.0), xor_experiment())
+    assert [r.number for r in log.rows()] == [1, 2, 3]
+    # Reset (new initial weights) without training, then an opened run, then the model trains
+    log.switch(built[2], xor_experiment(), fresh=True)
+    opened = log.add(xor_experiment(), {"loss": [0.5]}, "opened")
+    log.observe(_metrics(1, 1, 1.0), xor_experiment())
+    assert opened == 4 and [(r.number, r.name) for r in log.rows()] == [
+        (1, "Run 1"), (2, "Run 2"), (3, "Run 3"), (4, "opened"), (5, "Run 5")]
+    assert log.current == 5 and log.number_of(built[2]) == 5
 
 
 def test_a_replayed_history_replaces_the_epochs_it_covers():
