@@ -19,6 +19,7 @@ import threading
 import weakref
 from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -43,7 +44,7 @@ class Run:
     history: dict[str, array] = field(default_factory=dict)  # per-epoch figures, as the engine's
     edits: list[tuple[int, str]] = field(default_factory=list)  # (epoch, label) of its live edits
     seconds: float = 0.0  # training time
-    shown: bool = True  # drawn on the curves (when it is not the current run)
+    shown: bool = False  # ticked to be drawn on the curves (when it is not the current run)
     source: str = ""  # the folder it was opened from
 
     @property
@@ -63,6 +64,7 @@ class Row:
     seconds: float
     shown: bool
     current: bool
+    apart: str = ""  # why its curves cannot be drawn with the current run's ("" where they can)
 
 
 def differs(run: Experiment, current: Experiment | None) -> str:
@@ -73,6 +75,22 @@ def differs(run: Experiment, current: Experiment | None) -> str:
         return ""
     changes = [c.label() for c in classify(run, current).changes if c.path != "training.epochs"]
     return ", ".join(changes) or SAME
+
+
+def apart(run: Experiment, current: Experiment | None) -> str:
+    """Why ``run``'s curves cannot be drawn beside ``current``'s, in a few words ("another data set:
+    spiral"); "" where they can: the same data set (and CSV file), target column and task, so both
+    have the same kind of loss and metric on the same samples' scale."""
+    if current is None:
+        return ""
+    a, b = run.dataset, current.dataset
+    if a.name != b.name or a.path != b.path:
+        return f"another data set: {Path(a.path).name if a.name == 'csv' and a.path else a.name}"
+    if a.target != b.target:
+        return f"another target column: {a.target or 'none'}"
+    if a.task != b.task:
+        return f"another task: {a.task}"
+    return ""
 
 
 class RunLog:
@@ -133,6 +151,7 @@ class RunLog:
             run = self._runs[number]
             run.history = {k: array("d", v) for k, v in history.items()}
             run.source = source
+            run.shown = True  # opened to be seen: drawn where it is comparable with the current run
             self._trim()
             return number
 
@@ -140,9 +159,11 @@ class RunLog:
         """The runs that trained an epoch, oldest first."""
         with self._lock:
             now = self._runs.get(self._current)
-            return [Row(r.number, r.name, "" if r is now else differs(r.experiment, now and now.experiment),
+            settings = now and now.experiment
+            return [Row(r.number, r.name, "" if r is now else differs(r.experiment, settings),
                         tuple(f"at epoch {epoch}: {label}" for epoch, label in r.edits), r.epochs,
-                        {k: v[-1] for k, v in r.history.items() if len(v)}, r.seconds, r.shown, r is now)
+                        {k: v[-1] for k, v in r.history.items() if len(v)}, r.seconds, r.shown, r is now,
+                        "" if r is now else apart(r.experiment, settings))
                     for r in self._runs.values() if r.epochs]
 
     def history(self, number: int) -> dict[str, np.ndarray]:
@@ -160,9 +181,9 @@ class RunLog:
             return self._owners.get(owner, 0)
 
     def overlays(self, limit: int) -> list[tuple[int, str, str, dict[str, np.ndarray]]]:
-        """The shown runs other than the current one, newest first, at most ``limit``: (number, name,
-        what differs, history)."""
-        rows = [r for r in self.rows() if r.shown and not r.current][::-1][:limit]
+        """The runs ticked to be shown, other than the current one and comparable with it (see
+        :func:`apart`), newest first, at most ``limit``: (number, name, what differs, history)."""
+        rows = [r for r in self.rows() if r.shown and not r.current and not r.apart][::-1][:limit]
         return [(r.number, r.name, r.differs, self.history(r.number)) for r in rows]
 
     def rename(self, number: int, name: str) -> None:

@@ -8,7 +8,7 @@ import io
 import numpy as np
 
 from playground.core import events as ev
-from playground.core.runs import CSV_COLUMNS, SAME, RunLog, differs
+from playground.core.runs import CSV_COLUMNS, SAME, RunLog, apart, differs
 from playground.core.session import Session
 from playground.data import load_dataset
 from tests.core.experiments import xor_experiment
@@ -141,3 +141,28 @@ def test_the_table_as_csv():
                        "live_edits": "at epoch 4: lr 0.03 → 0.01", "epochs": "4", "loss": "0.25", "test_loss": "0.5", "accuracy": "0.8", "test_accuracy": "",
                        "mae": "", "test_mae": "", "seconds": "1.500"}
     assert rows[1]["name"] == "Run 2" and rows[1]["differs"] == "" and rows[1]["loss"] == "1"
+
+
+def test_only_ticked_runs_on_the_same_data_and_target_are_overlaid_and_named_in_words():
+    log = RunLog()
+    log.switch(Model(), xor_experiment())
+    log.observe(_metrics(1, 3, 1.0), xor_experiment())
+    crossed = xor_experiment()
+    crossed.dataset.features = ["x1", "x2", "x1*x2"]
+    log.switch(Model(), crossed)
+    log.observe(_metrics(1, 2, 1.0), crossed)
+    assert log.overlays(8) == [], "an earlier run is drawn without being ticked"
+    log.show(1, True)
+    [(number, _, words, _)] = log.overlays(8)
+    assert number == 1 and words == "features x₁, x₂ → x₁, x₂, x₁·x₂"
+    spiral = xor_experiment()
+    spiral.dataset.name = "spiral"
+    log.switch(Model(), spiral)
+    assert log.overlays(8) == [], "a run on XOR is drawn with a run on Spiral"
+    assert [r.apart for r in log.rows()] == ["another data set: xor"] * 2
+    column = xor_experiment()
+    column.dataset.name, column.dataset.path, column.dataset.target = "csv", "/data/diabetes.csv", "target"
+    other = column.model_copy(deep=True)
+    other.dataset.target = "age"
+    assert apart(other, column) == "another target column: age" and apart(column, column) == ""
+    assert apart(column, spiral) == "another data set: diabetes.csv"
