@@ -220,7 +220,8 @@ class Engine:
             self._guarded(self._apply, edit)
 
     def _set_kernel(self, edit: KernelEdit) -> None:
-        """Assign the weight exactly (float32), then send a snapshot so every view shows it, and a
+        """Assign the weight exactly (float32), then send the weight history with this epoch's column
+        recomputed and a snapshot, so every view (the weights' summary line too) shows it, and a
         marker for the curves."""
         names = [layer.name for layer in self.model.layers if hasattr(layer, "kernel")] if self._built else []
         if edit.layer not in names:
@@ -234,6 +235,9 @@ class Engine:
         values[edit.i, edit.j] = edit.value
         kernel.assign(values)
         self.listener(ev.Edited(self.epoch, f"{edit.layer}[{edit.i}, {edit.j}] {old:+.4g} → {edit.value:+.4g}"))
+        h = self.weight_history  # the weights at this epoch are the edited ones now: summaries too
+        h.put(self.epoch, self._summaries(self._weights_now()))
+        self.listener(ev.WeightHistory(self.epoch, h.epochs.copy(), h.layers, whole=True))
         self._emit_snapshot(force=True)
 
     def _apply(self, experiment: Experiment | KernelEdit) -> None:
@@ -788,13 +792,17 @@ class Engine:
         if not len(wanted):
             return
         if snaps is None:
-            rows = np.concatenate([w.numpy().ravel() for w in self._tracked_weights()])[None, :]
+            rows = self._weights_now()
         else:
             recorded = epochs[epochs % self.weight_history.stride == 0]  # row j: the j-th of these
             rows = snaps.numpy()[:len(recorded)][np.isin(recorded, wanted)]
         layers = self._summaries(rows)
         self.weight_history.add(wanted, layers)
         self.listener(ev.WeightHistory(int(wanted[-1]), wanted, layers, whole=False))
+
+    def _weights_now(self) -> np.ndarray:
+        """The tracked weights as they are now, as one row (1 x tracked size)."""
+        return np.concatenate([w.numpy().ravel() for w in self._tracked_weights()])[None, :]
 
     def _summaries(self, rows: np.ndarray) -> tuple[LayerHistory, ...]:
         """Each Dense layer's kernel and bias summaries from flat weight ``rows`` (k x tracked size)."""
