@@ -1155,6 +1155,14 @@ Task: {1}.</source>
         <translation>输出</translation>
     </message>
     <message>
+        <source>Scale targets</source>
+        <translation>缩放目标值</translation>
+    </message>
+    <message>
+        <source>Regression: train on the targets standardized with the training data&apos;s mean and standard deviation; a last Rescaling layer gives predictions, MAE and exports in the targets&apos; own units</source>
+        <translation>回归：用训练数据的均值和标准差将目标值标准化后训练；最后一个 Rescaling 层使预测、MAE 和导出的模型都回到目标值本身的单位</translation>
+    </message>
+    <message>
         <source>Model summary</source>
         <translation>模型概要</translation>
     </message>
@@ -1221,6 +1229,10 @@ Task: {1}.</source>
     <message>
         <source>Don&apos;t normalize inputs</source>
         <translation>不标准化输入</translation>
+    </message>
+    <message>
+        <source>Don&apos;t scale targets</source>
+        <translation>不缩放目标值</translation>
     </message>
     <message>
         <source>Change output activation</source>
@@ -1523,6 +1535,10 @@ bias {1}</source>
     <message>
         <source>The current run: the bold lines on the Curves panel</source>
         <translation>当前运行：曲线面板上的粗线</translation>
+    </message>
+    <message>
+        <source>Not comparable with the current run ({0}): only runs on the same data and target can be drawn with it</source>
+        <translation>与当前运行不可比（{0}）：只有相同数据和目标的运行才能与它画在一起</translation>
     </message>
     <message>
         <source>Live edits:
