@@ -131,7 +131,15 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     assert window.dialogs.warnings == []
     row = _cells(window)[_row_of(window, "eight")]
     assert row[DIFFERS] == "units hidden_1 8 → 3" and int(row[EPOCHS]) == 30, "the opened run's row is wrong"
-    np.testing.assert_array_equal(_overlay(window, 3)[1], saved["loss"], err_msg="the opened run's curve")
+    with open(folder / "history.csv", newline="", encoding="utf-8") as f:
+        file_rows = list(csv.DictReader(f))
+    for plot, which, column in (("loss", "train", "loss"), ("loss", "test", "test_loss"),
+                                ("accuracy", "train", "accuracy"), ("accuracy", "test", "test_accuracy")):
+        epochs, values = window.curves.overlay(3, plot, which)  # epoch for epoch, the file's figures
+        np.testing.assert_array_equal(epochs, [int(r["epoch"]) for r in file_rows],
+                                      err_msg=f"the opened run's {column} is drawn at other epochs than its file's")
+        np.testing.assert_array_equal(values, [float(r[column]) for r in file_rows],
+                                      err_msg=f"the opened run's {column} is not its history.csv's")
 
     # delete it
     table.selectRow(_row_of(window, "eight"))
