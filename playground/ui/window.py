@@ -436,8 +436,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self._finished_text(event))
             ds = self.state.dataset
             if ds is not None:  # a regression no better than its targets' mean says so in the Model panel
-                self.model_panel.show_outcome(no_better_than_mean(
-                    self.state.experiment, ds.task, ds.y_train, ds.y_test, self.curves.series(self.curves.metric, "test")[1]))
+                _, test_mae = self.curves.series(self.curves.metric, "test")
+                self.model_panel.show_outcome(
+                    no_better_than_mean(self.state.experiment, ds.task, ds.y_train, ds.y_test, test_mae))
         elif isinstance(event, ev.Diverged):
             self.statusBar().showMessage(event.message)
         elif isinstance(event, ev.Failed):
