@@ -39,8 +39,8 @@ if ! "$PY" - <<'PYTHON'
 import importlib.metadata, re, sys, tomllib
 
 with open("pyproject.toml", "rb") as f:
-    needed = tomllib.load(f)["project"]["dependencies"]
-for requirement in ["playground", *needed]:
+    project = tomllib.load(f)["project"]
+for requirement in [project["name"], *project["dependencies"]]:  # this project's distribution too
     try:
         importlib.metadata.distribution(re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0])
     except importlib.metadata.PackageNotFoundError:

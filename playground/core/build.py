@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from playground.core import catalog
-from playground.core.spec import Experiment, check, from_logits
+from playground.core.spec import Experiment, check, from_logits, target_mean_std
 from playground.data.dataset import cross_features
 
 if TYPE_CHECKING:
@@ -51,6 +51,26 @@ def architecture(exp: Experiment, ds: "Dataset") -> Architecture:
                         tuple(hidden_name(i) for i in range(len(layers))) + ("output",))
 
 
+TARGET_SCALING = "target_scaling"
+"""The last layer of a regression model trained on standardized targets: a Rescaling that turns the
+network's standardized output back into the targets' own units (see :func:`target_scaling`)."""
+
+
+def target_scaling(exp: Experiment, ds: "Dataset") -> tuple[float, float] | None:
+    """(mean, standard deviation) of the training targets where ``exp`` trains on them standardized
+    (a regression with ``model.scale_targets``); None otherwise."""
+    if ds.task != "regression" or not exp.model.scale_targets:
+        return None
+    return target_mean_std(ds.y_train)
+
+
+def loss_weight(exp: Experiment, task: str, std: float) -> float:
+    """The weight that makes the loss of outputs in the targets' units (after :data:`TARGET_SCALING`)
+    the loss of the standardized ones: 1/std² for squared errors and Huber (whose delta is std), 1/std
+    for absolute ones; so training, gradients and regularization are those of standardized targets."""
+    return 1 / std if exp.loss_for(task) == "mean_absolute_error" else 1 / std ** 2
+
+
 def layer_table(exp: Experiment, input_dim: int, output_units: int, task: str) -> list[LayerRow]:
     """The layers :func:`build_model` makes, with their parameter counts."""
     rows: list[LayerRow] = []
@@ -65,6 +85,8 @@ def layer_table(exp: Experiment, input_dim: int, output_units: int, task: str) -
         width = layer.units
     rows.append(LayerRow("output", "Dense", output_units, width * output_units + output_units, True,
                          exp.output_activation_for(task)))
+    if task == "regression" and exp.model.scale_targets:
+        rows.append(LayerRow(TARGET_SCALING, "Rescaling", output_units, 0, False))
     return rows
 
 
@@ -82,7 +104,9 @@ def _regularizer(l1: float, l2: float):
     return keras.regularizers.L1L2(l1=l1, l2=l2) if (l1 or l2) else None
 
 
-def make_loss(exp: Experiment, task: str):
+def make_loss(exp: Experiment, task: str, scale: float = 1.0):
+    """The Keras loss; ``scale`` is the targets' standard deviation where the model outputs them
+    standardized and rescaled (Huber's delta of 1 in standardized units is ``scale`` in theirs)."""
     import keras
 
     loss_id = exp.loss_for(task)
@@ -90,7 +114,7 @@ def make_loss(exp: Experiment, task: str):
     return {
         "mean_squared_error": lambda: keras.losses.MeanSquaredError(),
         "mean_absolute_error": lambda: keras.losses.MeanAbsoluteError(),
-        "huber": lambda: keras.losses.Huber(),
+        "huber": lambda: keras.losses.Huber(delta=scale),
         "binary_crossentropy": lambda: keras.losses.BinaryCrossentropy(from_logits=logits),
         "categorical_crossentropy": lambda: keras.losses.CategoricalCrossentropy(from_logits=logits),
         "sparse_categorical_crossentropy":
@@ -143,6 +167,9 @@ def build_model(exp: Experiment, ds: "Dataset", seed_offset: int = 0) -> "keras.
 
     It takes the raw columns and does its own preprocessing: the feature crosses (``keras.ops``,
     so plain Keras loads the model with ``safe_mode=True`` and nothing else), then Normalization.
+    A regression on scaled targets ends in a Rescaling layer (:data:`TARGET_SCALING`), so the model
+    predicts in the targets' own units, while its loss is weighted to be that of the standardized
+    targets (:func:`loss_weight`).
     ``seed_offset`` draws a different set of initial weights (Reset) for the same experiment.
     """
     import keras
@@ -167,9 +194,15 @@ def build_model(exp: Experiment, ds: "Dataset", seed_offset: int = 0) -> "keras.
     outputs = keras.layers.Dense(
         ds.output_units, activation=exp.output_activation_for(ds.task),
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 999), name="output")(x)
+    scaling = target_scaling(exp, ds)
+    weight = None
+    if scaling is not None:
+        mean, std = scaling
+        outputs = keras.layers.Rescaling(std, offset=mean, name=TARGET_SCALING)(outputs)
+        weight = loss_weight(exp, ds.task, std)
     model = keras.Model(inputs, outputs, name=_model_name(exp.name))
-    model.compile(optimizer=make_optimizer(exp), loss=make_loss(exp, ds.task),
-                  metrics=[make_metric(exp, ds.task)])
+    model.compile(optimizer=make_optimizer(exp), loss=make_loss(exp, ds.task, scaling[1] if scaling else 1.0),
+                  loss_weights=weight, metrics=[make_metric(exp, ds.task)])
     return model
 
 

@@ -328,7 +328,7 @@ def _layers(model) -> list:
     """The layers of the built model that the file writes out (the crosses are ``feature_crosses``)."""
     import keras
 
-    kinds = (keras.layers.Normalization, keras.layers.Dense, keras.layers.Dropout)
+    kinds = (keras.layers.Normalization, keras.layers.Dense, keras.layers.Dropout, keras.layers.Rescaling)
     return [layer for layer in model.layers if isinstance(layer, kinds)]
 
 
@@ -442,7 +442,8 @@ def python_code(exp: Experiment, ds: "Dataset", style: str, data_name: str | Non
     if needs_data_file(ds) and not data_name:
         raise PlaygroundError(f"The data set {ds.name!r} has no generator; its code needs a CSV file beside it.")
     model = build.build_model(exp, ds)
-    loss = _code(build.make_loss(exp, ds.task))
+    scaling = build.target_scaling(exp, ds)  # a regression on scaled targets: its Rescaling and loss weight
+    loss = _code(build.make_loss(exp, ds.task, scaling[1] if scaling else 1.0))
     optimizer = _code(build.make_optimizer(exp))
     metric = build.make_metric(exp, ds.task)
     m = metric.name  # accuracy or mae, the key train prints
@@ -470,6 +471,7 @@ def python_code(exp: Experiment, ds: "Dataset", style: str, data_name: str | Non
     lines += [
         "    model.compile(",
         f"        loss={loss},",
+        *([f"        loss_weights={build.loss_weight(exp, ds.task, scaling[1])!r},"] if scaling else []),
         f"        optimizer={optimizer},",
         f"        metrics=[{_code(metric)}],",
         "    )",

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from playground.core.build import hidden_name
 from playground.core.spec import Experiment
+from playground.data import feature_label
 
 EditKind = Literal["none", "live", "rebuild"]
 
@@ -58,10 +59,15 @@ class Change:
 
 
 def _value(v: Any) -> str:
+    """A value in words: never a Python repr (a feature list reads "x₁, x₂, x₁·x₂")."""
     if isinstance(v, bool):
         return "on" if v else "off"
     if isinstance(v, float):
         return f"{v:g}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(feature_label(str(item)) for item in v) or "none"
+    if v is None:
+        return "none"
     return str(v)
 
 

@@ -30,7 +30,8 @@ from playground.core.history import WeightLog
 from playground.core.listeners import Listener
 from playground.core.loops import XLA_THREAD, Loops, plain_graph_options
 from playground.core.pacing import Pacer, batches_worth_compiling, epochs_to_fill
-from playground.core.recorders import record_metrics, record_weights, replay_metrics, replay_weights
+from playground.core.recorders import (put_weights, record_metrics, record_weights, replay_metrics,
+                                       replay_weights)
 from playground.core.snapshots import GRID, SnapshotEmitter
 from playground.core.spec import Experiment
 from playground.core.transfer import KernelEdit
@@ -149,6 +150,8 @@ class Engine:
         if isinstance(experiment, KernelEdit):
             label = transfer.set_kernel(self.model if self._built else None, experiment)
             self.listener(ev.Edited(self.epoch, label))
+            # the weights at this epoch are the edited ones now: their summaries too
+            self.listener(put_weights(self.weight_history, self.model, self.epoch))
             self._emit_snapshot(force=True)
             return
         edit = classify(self.experiment, experiment)

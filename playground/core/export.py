@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from playground.core.build import INPUT_NAME
+from playground.core.build import INPUT_NAME, TARGET_SCALING, target_scaling
 from playground.core.declared import Unsized, declared_weights
 from playground.core.spec import Experiment, from_logits
 from playground.errors import PlaygroundError
@@ -129,8 +129,13 @@ def _describe_output(exp: Experiment, ds: "Dataset") -> dict:
     activation, loss = exp.output_activation_for(task), exp.loss_for(task)
     out = {"shape": [None, ds.output_units], "activation": activation}
     if task == "regression":
-        return {**out, "kind": "value", "units": [target], "convert": None,
-                "rule": f"The output is the predicted {target}."}
+        scaling = target_scaling(exp, ds)
+        rule = f"The output is the predicted {target}."
+        if scaling is not None:
+            rule += (f" The network was trained on the {target} standardized; its last layer ({TARGET_SCALING}, "
+                     f"a Rescaling) multiplies by {scaling[1]:.6g} and adds {scaling[0]:.6g}, so the output "
+                     f"is in the {target}'s own units.")
+        return {**out, "kind": "value", "units": [target], "convert": None, "rule": rule}
     classes = list(ds.class_names)
     if task == "multiclass":
         if from_logits(exp, task):

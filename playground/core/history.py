@@ -161,6 +161,13 @@ class WeightLog:
             self.stride *= 2
             self._keep(self.epochs % self.stride == 0)
 
+    def put(self, epoch: int, layers: tuple[LayerHistory, ...]) -> None:
+        """The weights at ``epoch`` are ``layers`` now (a weight set by hand): that column is replaced
+        where it is the last one, else added."""
+        if len(self.epochs) and self.epochs[-1] == epoch:
+            self._keep(np.arange(len(self.epochs) - 1))
+        self.add(np.array([epoch]), layers)
+
     def clear(self) -> None:
         self.stride = 1
         self.epochs = np.zeros(0, dtype=np.int64)

@@ -59,13 +59,25 @@ def record_weights(history: WeightLog, model, epochs: np.ndarray, snaps,
     if not len(wanted):
         return None
     if snaps is None:
-        rows = np.concatenate([w.numpy().ravel() for w in tracked_weights(model)])[None, :]
+        rows = weights_now(model)
     else:
         recorded = epochs[epochs % history.stride == 0]  # row j: the j-th of these
         rows = snaps.numpy()[:len(recorded)][np.isin(recorded, wanted)]
     layers = summaries(model, rows)
     history.add(wanted, layers)
     return ev.WeightHistory(int(wanted[-1]), wanted, layers, whole=False)
+
+
+def weights_now(model) -> np.ndarray:
+    """The tracked weights as they are now, as one row (1 x tracked size)."""
+    return np.concatenate([w.numpy().ravel() for w in tracked_weights(model)])[None, :]
+
+
+def put_weights(history: WeightLog, model, epoch: int) -> ev.WeightHistory:
+    """The model's weights as they are now replace ``history``'s column for ``epoch`` (a weight set by
+    hand); returns the whole history as one event, so the views' summaries show the new weights."""
+    history.put(epoch, summaries(model, weights_now(model)))
+    return ev.WeightHistory(epoch, history.epochs.copy(), history.layers, whole=True)
 
 
 def replay_weights(history: WeightLog) -> ev.WeightHistory | None:

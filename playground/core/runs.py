@@ -3,8 +3,10 @@ history and live edits, in a bounded log.
 
 A run is one model's training: a new model (an edit that needs one, or Reset's new initial
 weights) begins one; a live edit (learning rate, batch size, …) stays in it and is listed; a kept
-model that Undo takes back continues its own. The :class:`RunLog` is filled in the training thread
-by the :class:`~playground.core.session.Session` (from the engine's events, so a run's settings are
+model that Undo takes back continues its own. A run's number is taken when it trains its first
+epoch: a model built and replaced before that (ticking five feature boxes builds five) leaves no
+gap. The :class:`RunLog` is filled in the training thread by the
+:class:`~playground.core.session.Session` (from the engine's events, so a run's settings are
 exactly those its model has now) and read in the GUI thread, so every method takes its lock and
 hands out copies. What differs between two runs is worded by :mod:`playground.core.edits`, the same
 words the curves' edit markers use.
@@ -17,6 +19,7 @@ import threading
 import weakref
 from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -35,13 +38,13 @@ CSV_COLUMNS = ("run", "name", "differs", "live_edits", "epochs", "loss", "test_l
 @dataclass
 class Run:
     """One run as the log holds it."""
-    number: int  # 1, 2, … in the order runs began; never reused in a session
+    number: int  # 1, 2, … in the order runs first trained; never reused in a session once it trained
     name: str
     experiment: Experiment  # its settings now (live edits included)
     history: dict[str, array] = field(default_factory=dict)  # per-epoch figures, as the engine's
     edits: list[tuple[int, str]] = field(default_factory=list)  # (epoch, label) of its live edits
     seconds: float = 0.0  # training time
-    shown: bool = True  # drawn on the curves (when it is not the current run)
+    shown: bool = False  # ticked to be drawn on the curves (when it is not the current run)
     source: str = ""  # the folder it was opened from
 
     @property
@@ -61,6 +64,7 @@ class Row:
     seconds: float
     shown: bool
     current: bool
+    apart: str = ""  # why its curves cannot be drawn with the current run's ("" where they can)
 
 
 def differs(run: Experiment, current: Experiment | None) -> str:
@@ -73,6 +77,22 @@ def differs(run: Experiment, current: Experiment | None) -> str:
     return ", ".join(changes) or SAME
 
 
+def apart(run: Experiment, current: Experiment | None) -> str:
+    """Why ``run``'s curves cannot be drawn beside ``current``'s, in a few words ("another data set:
+    spiral"); "" where they can: the same data set (and CSV file), target column and task, so both
+    have the same kind of loss and metric on the same samples' scale."""
+    if current is None:
+        return ""
+    a, b = run.dataset, current.dataset
+    if a.name != b.name or a.path != b.path:
+        return f"another data set: {Path(a.path).name if a.name == 'csv' and a.path else a.name}"
+    if a.target != b.target:
+        return f"another target column: {a.target or 'none'}"
+    if a.task != b.task:
+        return f"another task: {a.task}"
+    return ""
+
+
 class RunLog:
     """The session's runs, oldest first, at most ``bound`` (the oldest goes, never the current)."""
 
@@ -80,7 +100,7 @@ class RunLog:
         self.bound = bound
         self._runs: dict[int, Run] = {}
         self._current: int = 0  # the number of the run the current model trains (0: none)
-        self._count = 0
+        self._count = 0  # the highest number given to a run that trained (or was opened)
         self._owners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model (engine) -> its run
         self._lock = threading.Lock()
 
@@ -105,6 +125,7 @@ class RunLog:
             if run is None:
                 return
             if isinstance(event, ev.Metrics):
+                self._count = max(self._count, run.number)  # it trains: its number is taken for good
                 keep = event.first_epoch - 1  # a replayed history replaces what follows
                 for key, values in event.values.items():
                     column = run.history.setdefault(key, array("d"))
@@ -125,10 +146,12 @@ class RunLog:
             source: str = "") -> int:
         """A run read back from a folder (see ``playground.core.export.write_run``); it has no model here."""
         with self._lock:
-            number = self._begin(experiment, name)
+            number = self._begin(experiment, name, opened=True)
+            self._count = number
             run = self._runs[number]
             run.history = {k: array("d", v) for k, v in history.items()}
             run.source = source
+            run.shown = True  # opened to be seen: drawn where it is comparable with the current run
             self._trim()
             return number
 
@@ -136,9 +159,11 @@ class RunLog:
         """The runs that trained an epoch, oldest first."""
         with self._lock:
             now = self._runs.get(self._current)
-            return [Row(r.number, r.name, "" if r is now else differs(r.experiment, now and now.experiment),
+            settings = now and now.experiment
+            return [Row(r.number, r.name, "" if r is now else differs(r.experiment, settings),
                         tuple(f"at epoch {epoch}: {label}" for epoch, label in r.edits), r.epochs,
-                        {k: v[-1] for k, v in r.history.items() if len(v)}, r.seconds, r.shown, r is now)
+                        {k: v[-1] for k, v in r.history.items() if len(v)}, r.seconds, r.shown, r is now,
+                        "" if r is now else apart(r.experiment, settings))
                     for r in self._runs.values() if r.epochs]
 
     def history(self, number: int) -> dict[str, np.ndarray]:
@@ -156,9 +181,9 @@ class RunLog:
             return self._owners.get(owner, 0)
 
     def overlays(self, limit: int) -> list[tuple[int, str, str, dict[str, np.ndarray]]]:
-        """The shown runs other than the current one, newest first, at most ``limit``: (number, name,
-        what differs, history)."""
-        rows = [r for r in self.rows() if r.shown and not r.current][::-1][:limit]
+        """The runs ticked to be shown, other than the current one and comparable with it (see
+        :func:`apart`), newest first, at most ``limit``: (number, name, what differs, history)."""
+        rows = [r for r in self.rows() if r.shown and not r.current and not r.apart][::-1][:limit]
         return [(r.number, r.name, r.differs, self.history(r.number)) for r in rows]
 
     def rename(self, number: int, name: str) -> None:
@@ -196,10 +221,24 @@ class RunLog:
             raise PlaygroundError(f"There is no run {number} any more.")
         return run
 
-    def _begin(self, experiment: Experiment, name: str = "") -> int:
-        self._count += 1
-        number = self._count
+    def _begin(self, experiment: Experiment, name: str = "", opened: bool = False) -> int:
+        """A new run under the next number. A run that holds that number without having trained (a
+        model built, then replaced) gives it up and is forgotten, with its model's claim to it;
+        except that a current one, when an ``opened`` run comes in between, moves on to the next."""
+        number = self._count + 1
+        owners = [owner for owner, n in self._owners.items() if n == number]
+        waiting = self._runs.pop(number, None)
         self._runs[number] = Run(number, name or f"Run {number}", experiment.model_copy(deep=True))
+        if opened and waiting is not None and number == self._current:
+            waiting.number = self._current = number + 1
+            if waiting.name == f"Run {number}":
+                waiting.name = f"Run {number + 1}"
+            self._runs[number + 1] = waiting
+            for owner in owners:
+                self._owners[owner] = number + 1
+        else:
+            for owner in owners:
+                del self._owners[owner]
         return number
 
     def _trim(self) -> None:

@@ -95,6 +95,10 @@ class LayerSpec(BaseModel):
 class ModelSpec(BaseModel):
     model_config = _STRICT
     normalize: bool = False
+    # Regression only: train on the targets standardized with the training split's mean and standard
+    # deviation; the model's last layer (target_scaling) gives them back in their own units. On by
+    # default (files written before it existed get it too): raw targets of hundreds train flat.
+    scale_targets: bool = True
     layers: list[LayerSpec] = Field(default_factory=lambda: [LayerSpec(), LayerSpec()], max_length=64)
     output_activation: str = "auto"
 
@@ -261,14 +265,28 @@ layer's units are bounded, but 64 layers of 8192 would ask for 4.3 billion and e
 before a sentence could be said."""
 
 
-def _unreachable_targets(act_id: str, targets: np.ndarray) -> Problem | None:
-    """A warning when regression targets lie outside what the output activation can give."""
+def target_mean_std(targets: np.ndarray) -> tuple[float, float]:
+    """The mean and standard deviation regression targets are standardized with (those of the
+    training split); a constant target's deviation counts as 1."""
+    targets = np.asarray(targets, np.float64)
+    std = float(targets.std())
+    return float(targets.mean()), std if std > 0 else 1.0
+
+
+def standardize(targets: np.ndarray, mean: float, std: float) -> np.ndarray:
+    return (np.asarray(targets, np.float64) - mean) / std
+
+
+def _unreachable_targets(act_id: str, targets: np.ndarray, scaled: bool = False) -> Problem | None:
+    """A warning when regression targets (``scaled``: standardized, as the output layer learns
+    them) lie outside what the output activation can give."""
     act = catalog.ACTIVATIONS[act_id]
     low, high = float(np.min(targets)), float(np.max(targets))
     if act.low <= low and high <= act.high:
         return None
+    what = "The targets, standardized for training," if scaled else "The targets"
     return Problem("model.output_activation",
-                   f"The targets run from {low:.3g} to {high:.3g}, but a {act.name} output stays within "
+                   f"{what} run from {low:.3g} to {high:.3g}, but a {act.name} output stays within "
                    f"{act.output_range}, so part of them can never be reached.",
                    "Use linear, the usual output for regression.", severity="warning")
 
@@ -317,7 +335,9 @@ def problems(exp: Experiment, task: str, output_units: int, targets: np.ndarray 
                            f"{catalog.ACTIVATIONS[act].output_range}.", "Use linear or tanh."))
     # (a softmax output on one unit is already an error above)
     if task == "regression" and targets is not None and len(targets) and act != "softmax":
-        unreachable = _unreachable_targets(act, targets)
+        if exp.model.scale_targets:  # what the output layer is trained toward
+            targets = standardize(targets, *target_mean_std(targets))
+        unreachable = _unreachable_targets(act, targets, exp.model.scale_targets)
         if unreachable:
             out.append(unreachable)
     if exp.training.optimizer != "sgd" and (exp.training.momentum or exp.training.nesterov):
@@ -326,6 +346,22 @@ def problems(exp: Experiment, task: str, output_units: int, targets: np.ndarray 
     if exp.training.nesterov and exp.training.momentum == 0:
         out.append(Problem("training.nesterov", "Nesterov needs a momentum above 0.", "Set a momentum, e.g. 0.9."))
     return out
+
+
+def no_better_than_mean(exp: Experiment, task: str, y_train: np.ndarray, y_test: np.ndarray,
+                        test_mae: np.ndarray) -> Problem | None:
+    """After a regression trained (``test_mae``: its test MAE per epoch, in the targets' units), a
+    warning where the model predicts the test targets no better than their training mean would."""
+    if task != "regression" or not len(test_mae) or not np.isfinite(test_mae[-1]) or not len(y_test):
+        return None
+    baseline = float(np.mean(np.abs(np.asarray(y_test, np.float64) - np.mean(np.asarray(y_train, np.float64)))))
+    final = float(test_mae[-1])
+    if final < baseline:
+        return None
+    fix = ("Train longer or with a larger learning rate." if exp.model.scale_targets else
+           "Turn on Scale targets in the Model panel (targets far from 0 train flat), or train longer.")
+    return Problem("training", f"After {len(test_mae)} epochs the test MAE is {final:.4g}: no better than always "
+                   f"predicting the training targets' mean ({baseline:.4g}).", fix, severity="warning")
 
 
 def check(exp: Experiment, task: str, output_units: int, targets: np.ndarray | None = None) -> None:

@@ -1,6 +1,8 @@
 """Loss and accuracy (or mean absolute error) per epoch, for the train and test parts."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
@@ -12,6 +14,7 @@ from playground.plots.style import TEST, TRAIN, LiveView, RangeFollower, make_pl
 METRIC_TITLES = {"accuracy": QT_TRANSLATE_NOOP("CurvesView", "Accuracy"),  # translated when shown
                  "mae": QT_TRANSLATE_NOOP("CurvesView", "Mean absolute error")}
 SERIES = ("train", "test")
+READOUT_SEPARATOR = " · "  # between the title and the hover read-out's values
 DEFAULT_SMOOTHING = 0.6
 MAX_OVERLAYS = 8  # earlier runs drawn at once: more lines than this read as noise
 OVERLAY_OPACITY = 0.5
@@ -156,6 +159,41 @@ class _Columns:
         return self.data[:self.size, i]
 
 
+class CurveLegend(QLabel):
+    """A plot's legend as a header row above it, where it covers no data: each curve's line, in its
+    colour and style, and its name; entries flow onto another row where the plot is narrow, and are
+    never cut."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setContentsMargins(4, 0, 4, 0)
+        self._entries: list[tuple[str, pg.PlotDataItem]] = []
+
+    def add(self, item: pg.PlotDataItem, text: str) -> None:
+        self._entries.append((text, item))
+        self._show()
+
+    def remove(self, item: pg.PlotDataItem) -> None:
+        self._entries = [(t, i) for t, i in self._entries if i is not item]
+        self._show()
+
+    def entries(self) -> dict[str, pg.PlotDataItem]:
+        """The curve each entry stands for, by the entry's text."""
+        return {text: item for text, item in self._entries}
+
+    def _show(self) -> None:
+        parts = []
+        for text, item in self._entries:
+            pen = pg.mkPen(item.opts["pen"])
+            sample = "━━" if pen.style() == Qt.PenStyle.SolidLine else "╍╍"
+            parts.append(f'<span style="white-space:nowrap"><span style="color:{pen.color().name()}">{sample}'
+                         f"</span>&nbsp;{html.escape(text)}</span>")
+        self.setText(" &nbsp; ".join(parts))
+
+
 class CurvesView(LiveView, QWidget):
     """Two stacked plots: loss and the metric per epoch, train and test lines, log scale and smoothing."""
 
@@ -199,8 +237,10 @@ class CurvesView(LiveView, QWidget):
                                      self.tr("Train to see the accuracy per epoch."))
         self.metric_plot.setXLink(self.loss_plot)
         self._lines: dict[tuple[str, str], tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
-        self._hover: dict[str, tuple[pg.InfiniteLine, pg.TextItem]] = {}
-        self._legends: dict[str, pg.LegendItem] = {}
+        self._hover: dict[str, pg.InfiniteLine] = {}  # the epoch under the mouse, marked on each plot
+        self._readouts: dict[str, str] = {}  # its values, shown in each plot's title (outside the data)
+        self._titles = {"loss": self.tr("Loss"), "accuracy": self.tr("Accuracy")}
+        self._legends = {"loss": CurveLegend(), "accuracy": CurveLegend()}
         self._series_names = {"train": self.tr("train"), "test": self.tr("test")}
         self._markers: list[tuple[float, str, list[pg.InfiniteLine]]] = []  # see add_marker()
         self._overlay_runs: list[tuple[int, str, dict[str, np.ndarray]]] = []  # see set_overlays()
@@ -215,20 +255,18 @@ class CurvesView(LiveView, QWidget):
             item.setDownsampling(auto=True, mode="peak")
             # zoom or pan in either plot (their epoch axes are linked) and both stop following
             item.getViewBox().sigRangeChangedManually.connect(self._stop_following)
-            legend = item.addLegend(offset=(-8, 8), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 200))
-            self._legends[plot_name] = legend
+            legend = self._legends[plot_name]
+            legend.setObjectName(f"{plot_name}Legend")
             for which, colour in zip(SERIES, (TRAIN, TEST)):
                 back = item.plot(pen=pg.mkPen(colour, width=1))
                 back.setOpacity(0.3)
                 line = item.plot(pen=pg.mkPen(colour, width=1))  # hairlines: 4x cheaper to paint than wider
-                legend.addItem(line, self._series_names[which])
+                legend.add(line, self._series_names[which])
                 self._lines[plot_name, which] = (back, line)
             marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
-            label = pg.TextItem(color="k", fill=pg.mkBrush(255, 255, 255, 220), border=pg.mkPen("#cccccc"))
-            for hover_item in (marker, label):
-                hover_item.setVisible(False)
-                item.addItem(hover_item, ignoreBounds=True)
-            self._hover[plot_name] = (marker, label)
+            marker.setVisible(False)
+            item.addItem(marker, ignoreBounds=True)
+            self._hover[plot_name] = marker
             plot.scene().sigMouseMoved.connect(self._mouse_moved)
 
         self.loss_plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._epochs_moved)
@@ -237,7 +275,9 @@ class CurvesView(LiveView, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(controls)
+        layout.addWidget(self._legends["loss"])
         layout.addWidget(self.loss_plot, 1)
+        layout.addWidget(self._legends["accuracy"])
         layout.addWidget(self.metric_plot, 1)
 
         self.log_check.toggled.connect(self._log_toggled)
@@ -247,6 +287,11 @@ class CurvesView(LiveView, QWidget):
         self.clear()
 
     # -- the interface --------------------------------------------------------------------------
+    @property
+    def metric(self) -> str:
+        """The lower plot's metric: "accuracy" or "mae"."""
+        return self._metric
+
     def set_metric(self, name: str) -> None:
         """Show ``"accuracy"`` or ``"mae"`` on the lower plot (another metric than before clears the plots)."""
         if name not in METRIC_TITLES:
@@ -293,7 +338,7 @@ class CurvesView(LiveView, QWidget):
         plot's legend (in both, the legends of a short window would cover the curves)."""
         for (_, plot_name, which), item in self._overlays.items():
             if (plot_name, which) == ("loss", "train"):
-                self._legends[plot_name].removeItem(item)
+                self._legends[plot_name].remove(item)
             self._plot(plot_name).getPlotItem().removeItem(item)
         self._overlays.clear()
         self._overlay_runs = list(runs[:MAX_OVERLAYS])
@@ -311,7 +356,7 @@ class CurvesView(LiveView, QWidget):
                     item.setZValue(-1)  # behind the current run's lines
                     self._plot(plot_name).getPlotItem().addItem(item)
                     if (plot_name, which) == ("loss", "train"):
-                        self._legends[plot_name].addItem(item, label)
+                        self._legends[plot_name].add(item, label)
                     self._overlays[number, plot_name, which] = item
 
     def overlay(self, number: int, plot: str, which: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -375,23 +420,29 @@ class CurvesView(LiveView, QWidget):
 
     def legend(self, plot: str) -> dict[str, pg.PlotDataItem]:
         """The curve each legend entry of ``plot`` stands for, by the entry's text."""
-        return {label.text: sample.item for sample, label in self._legends[self._plot_name(plot)].items}
+        return self._legends[self._plot_name(plot)].entries()
+
+    def legend_widget(self, plot: str) -> CurveLegend:
+        """The header row above ``plot`` that holds its legend."""
+        return self._legends[self._plot_name(plot)]
 
     def hover_text(self, plot: str) -> str:
-        """The read-out shown on ``plot`` for the epoch under the mouse ("" while none is shown)."""
-        label = self._hover[self._plot_name(plot)][1]
-        return label.toPlainText() if label.isVisible() else ""
+        """The read-out shown in ``plot``'s title for the epoch under the mouse, a row a value
+        ("epoch 40\ntrain 0.41\ntest 0.45"; "" while none is shown)."""
+        name = self._plot_name(plot)
+        shown = self._plot(name).__dict__.get("_texts", {}).get("title", "")
+        readout = self._readouts.get(name, "")
+        return readout.replace(READOUT_SEPARATOR, "\n") if readout and shown.endswith(readout) else ""
 
     # -- helpers --------------------------------------------------------------------------------
     def _show_metric(self) -> None:
         name = self._metric
         title = self.tr(METRIC_TITLES[name])
+        self._titles["accuracy"] = title
         set_texts(self.metric_plot, title=title)
         self.metric_plot.setAccessibleName(title)
         set_texts(self.metric_plot, left=title.lower() if name == "accuracy" else "MAE")
         self.metric_plot.hint.item.setText(self.tr("Train to see the {0} per epoch.").format(title.lower()))
-        # accuracy rises and MAE falls: keep the legend in the corner the curves leave empty
-        self._legends["accuracy"].setOffset((-8, -8) if name == "accuracy" else (-8, 8))
 
     def _plot(self, plot_name: str) -> pg.PlotWidget:
         return self.loss_plot if plot_name == "loss" else self.metric_plot
@@ -505,22 +556,22 @@ class CurvesView(LiveView, QWidget):
         i = min(int(np.searchsorted(x, at)), x.size - 1)
         if i > 0 and at - x[i - 1] < x[i] - at:
             i -= 1
-        for plot_name, (marker, label) in self._hover.items():
+        for plot_name, marker in self._hover.items():
             rows = [self.tr("epoch {0:.0f}").format(x[i])]
             rows += [f"{self._series_names[which]} {self._buffer.data[i, self._column(plot_name, which)]:.4g}"
                      for which in SERIES]
-            (x0, x1), (_, y1) = plots[plot_name].getPlotItem().getViewBox().viewRange()
             marker.setPos(x[i])
-            label.setText("\n".join(rows))
-            label.setAnchor((1, 0) if x[i] > (x0 + x1) / 2 else (0, 0))
-            label.setPos(x[i], y1)
             marker.setVisible(True)
-            label.setVisible(True)
+            readout = READOUT_SEPARATOR.join(rows)
+            self._readouts[plot_name] = readout
+            # in the title, above the plot: a label inside it would cover the newest epochs
+            set_texts(plots[plot_name], title=f"{self._titles[plot_name]}{READOUT_SEPARATOR}{readout}")
 
     def _hide_hover(self) -> None:
-        for marker, label in self._hover.values():
+        for plot_name, marker in self._hover.items():
             marker.setVisible(False)
-            label.setVisible(False)
+            set_texts(self._plot(plot_name), title=self._titles[plot_name])
+            self._readouts.pop(plot_name, None)
 
     def leaveEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self._hide_hover()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from playground.core import catalog
 from playground.core.build import layer_table
-from playground.core.spec import LayerSpec
+from playground.core.spec import LayerSpec, Problem
 from playground.ui import commands
 from playground.ui.state import ExperimentState
 from playground.ui.widgets import (
@@ -248,6 +248,11 @@ class ModelPanel(QWidget):
         out_row.addWidget(QLabel(self.tr("Output")))
         out_row.addWidget(self.output_units)
         out_row.addWidget(self.output_activation, 1)
+        self.scale_targets = named(QCheckBox(self.tr("Scale targets")), "scaleTargetsCheck", self.tr("Scale targets"),
+                                   self.tr("Regression: train on the targets standardized with the training "
+                                           "data's mean and standard deviation; a last Rescaling layer gives "
+                                           "predictions, MAE and exports in the targets' own units"))
+        out_row.addWidget(self.scale_targets)
 
         self.summary = named(SummaryTable(0, 3), "summaryTable", self.tr("Model summary"),
                              self.tr("The layers Keras builds, with their parameter counts (like model.summary())"))
@@ -281,6 +286,7 @@ class ModelPanel(QWidget):
         layout.addStretch(1)
 
         self.normalize.toggled.connect(self._normalize_toggled)
+        self.scale_targets.toggled.connect(self._scale_targets_toggled)
         self.add.clicked.connect(self._add)
         self.remove.clicked.connect(self._remove)
         self.duplicate.clicked.connect(self._duplicate)
@@ -292,6 +298,7 @@ class ModelPanel(QWidget):
         state.changed.connect(self.sync)
         state.rejected.connect(self.sync)
         self._select_after: int | None = None
+        self._outcome: Problem | None = None
         self.sync()
 
     # -- from the state ---------------------------------------------------------------------------
@@ -319,6 +326,8 @@ class ModelPanel(QWidget):
 
         set_quiet(self.normalize, exp.model.normalize)
         task = ds.task if ds is not None else ""
+        set_quiet(self.scale_targets, exp.model.scale_targets)
+        self.scale_targets.setVisible(task == "regression")  # only a regression's targets are scaled
         units = ds.output_units if ds is not None else 0
         if ds is None:
             self.inputs.setText(self.tr("Input: —"))
@@ -334,8 +343,15 @@ class ModelPanel(QWidget):
         set_combo_data(self.output_activation, exp.model.output_activation)
         sync_tooltip(self.output_activation)
         self._fill_summary()
-        self.problems.show_messages(self.state.problems())
+        self.problems.show_messages(self.state.problems() + ([self._outcome] if self._outcome else []))
         self._update_buttons()
+
+    def show_outcome(self, problem: Problem | None) -> None:
+        """A warning about how the trained model did (see ``spec.no_better_than_mean``), shown with the
+        problems until another model (None) replaces it."""
+        if problem != self._outcome:
+            self._outcome = problem
+            self.problems.show_messages(self.state.problems() + ([problem] if problem else []))
 
     def _fill_summary(self) -> None:
         ds = self.state.dataset
@@ -416,6 +432,11 @@ class ModelPanel(QWidget):
     def _normalize_toggled(self, on: bool) -> None:
         self.state.edit(self.tr("Normalize inputs") if on else self.tr("Don't normalize inputs"),
                         lambda exp: setattr(exp.model, "normalize", on))
+
+    @Slot(bool)
+    def _scale_targets_toggled(self, on: bool) -> None:
+        self.state.edit(self.tr("Scale targets") if on else self.tr("Don't scale targets"),
+                        lambda exp: setattr(exp.model, "scale_targets", on))
 
     @Slot(int)
     def _output_activation_chosen(self, index: int) -> None:

@@ -1,7 +1,7 @@
 """The Runs panel: every model that trained this session, side by side (see :mod:`playground.core.runs`).
 
-A row per run: whether the Curves panel draws it (earlier runs only: the current one is the bold
-line), its name (editable), what differs from it to the current run, its epochs, final train and
+A row per run: whether the Curves panel draws it (earlier runs only, when ticked and comparable with
+the current one: the same data and target; the current one is the bold line), its name (editable), what differs from it to the current run, its epochs, final train and
 test figures and training time. Rename, delete, export the table as CSV, save a run as a run folder
 (the one ``python main.py train --out`` writes) and open one again with its curves.
 
@@ -141,7 +141,7 @@ class RunsPanel(QWidget):
         if rows != self._rows:
             self._rows = rows
             self._fill(rows)
-        drawn = tuple((r.number, r.name, r.differs, r.shown, r.current) for r in rows)
+        drawn = tuple((r.number, r.name, r.differs, r.shown, r.current, r.apart) for r in rows)
         if drawn != self._drawn:
             self._drawn = drawn
             self.overlaysChanged.emit()
@@ -173,6 +173,11 @@ class RunsPanel(QWidget):
         show = cell("", align=Qt.AlignmentFlag.AlignCenter)
         if row.current:
             show.setToolTip(self.tr("The current run: the bold lines on the Curves panel"))
+        elif row.apart:  # another data set or target: its curves would mislead beside the current one's
+            show.setFlags(Qt.ItemFlag.ItemIsSelectable)
+            show.setCheckState(Qt.CheckState.Unchecked)
+            show.setToolTip(self.tr("Not comparable with the current run ({0}): only runs on the same data "
+                                    "and target can be drawn with it").format(row.apart))
         else:
             show.setFlags(fixed | Qt.ItemFlag.ItemIsUserCheckable)
             show.setCheckState(Qt.CheckState.Checked if row.shown else Qt.CheckState.Unchecked)
@@ -290,8 +295,8 @@ class RunsPanel(QWidget):
         if row is not None:
             show = QAction(self.tr("Show on Curves"), menu)
             show.setCheckable(True)
-            show.setChecked(row.shown or row.current)
-            show.setEnabled(not row.current)
+            show.setChecked(row.current or (row.shown and not row.apart))
+            show.setEnabled(not row.current and not row.apart)
             show.toggled.connect(lambda on: (self.runs.show(number, on), self.refresh()))
             menu.addAction(show)
             menu.addAction(self.tr("Rename"), self.rename_selected)

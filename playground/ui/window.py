@@ -40,7 +40,7 @@ from playground.core import events as ev
 from playground.core.build import architecture
 from playground.core.engine import KernelEdit
 from playground.core.session import NewModel
-from playground.core.spec import Experiment
+from playground.core.spec import Experiment, no_better_than_mean
 from playground.data import list_datasets
 from playground.errors import PlaygroundError
 from playground.files import atomic_path
@@ -420,6 +420,7 @@ class MainWindow(QMainWindow):
     def _on_event(self, event: ev.Event) -> None:
         if isinstance(event, NewModel):
             self._clear_views()
+            self.model_panel.show_outcome(None)
         elif isinstance(event, ev.Metrics):
             self.curves.add(event)
         elif isinstance(event, ev.Weights):
@@ -446,6 +447,11 @@ class MainWindow(QMainWindow):
             self._update_controls()
         elif isinstance(event, ev.Finished):
             self.statusBar().showMessage(self._finished_text(event))
+            ds = self.state.dataset
+            if ds is not None:  # a regression no better than its targets' mean says so in the Model panel
+                _, test_mae = self.curves.series(self.curves.metric, "test")
+                self.model_panel.show_outcome(
+                    no_better_than_mean(self.state.experiment, ds.task, ds.y_train, ds.y_test, test_mae))
         elif isinstance(event, ev.Diverged):
             self.statusBar().showMessage(event.message)
         elif isinstance(event, ev.Failed):

@@ -796,6 +796,14 @@ Task: {1}.</source>
         <translation>将运行记录到 TensorBoard(&amp;T)…</translation>
     </message>
     <message>
+        <source>S&amp;weep…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Train many runs of this experiment with settings changed, outside the window: on this machine&apos;s cores or a Ray cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -1155,6 +1163,14 @@ Task: {1}.</source>
         <translation>输出</translation>
     </message>
     <message>
+        <source>Scale targets</source>
+        <translation>缩放目标值</translation>
+    </message>
+    <message>
+        <source>Regression: train on the targets standardized with the training data&apos;s mean and standard deviation; a last Rescaling layer gives predictions, MAE and exports in the targets&apos; own units</source>
+        <translation>回归：用训练数据的均值和标准差将目标值标准化后训练；最后一个 Rescaling 层使预测、MAE 和导出的模型都回到目标值本身的单位</translation>
+    </message>
+    <message>
         <source>Model summary</source>
         <translation>模型概要</translation>
     </message>
@@ -1221,6 +1237,10 @@ Task: {1}.</source>
     <message>
         <source>Don&apos;t normalize inputs</source>
         <translation>不标准化输入</translation>
+    </message>
+    <message>
+        <source>Don&apos;t scale targets</source>
+        <translation>不缩放目标值</translation>
     </message>
     <message>
         <source>Change output activation</source>
@@ -1525,6 +1545,10 @@ bias {1}</source>
         <translation>当前运行：曲线面板上的粗线</translation>
     </message>
     <message>
+        <source>Not comparable with the current run ({0}): only runs on the same data and target can be drawn with it</source>
+        <translation>与当前运行不可比（{0}）：只有相同数据和目标的运行才能与它画在一起</translation>
+    </message>
+    <message>
         <source>Live edits:
 {0}</source>
         <translation>训练中的修改：
@@ -1581,6 +1605,120 @@ bias {1}</source>
     <message>
         <source>Show on Curves</source>
         <translation>在曲线上显示</translation>
+    </message>
+</context>
+<context>
+    <name>SweepDialog</name>
+    <message>
+        <source>Sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values: a, b, c or lin:FROM:TO:COUNT or log:FROM:TO:COUNT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ray cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Ray cluster&apos;s address, auto (the one this machine belongs to) or local (start one here); needs {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeats (seeds) per point</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epochs per run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ray address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished">停止</translation>
+    </message>
+    <message>
+        <source>Checking the settings and starting the workers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping: the runs under way end, the finished ones are kept…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ({0} done before, skipped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sweep of {0} runs on {1}{2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} of {1} runs done; the last: {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run {0} ({1}) failed: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sweep was refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sweep {0}: {1} runs in {2}; the best: {3}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sweep ended (exit status {0}): {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SweepView</name>
+    <message>
+        <source>Sweep: the final test figure against each swept setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No finished runs yet</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

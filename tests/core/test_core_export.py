@@ -92,6 +92,22 @@ def test_mismatched_weights_name_the_first_layer_that_differs(trained, tmp_path)
         export.load_weights_into(bigger.model, path)
 
 
+def test_a_keras_file_of_other_layers_is_refused_with_the_sentence_naming_the_layer(trained, tmp_path):
+    path = tmp_path / "m.keras"
+    export.save_model(trained.model, path, trained.experiment, trained.dataset)
+    exp = trained.experiment.model_copy(deep=True)
+    exp.model.layers[1].units = 5
+    other = Engine(exp)
+    other.prepare()
+    before = [w.copy() for w in other.model.get_weights()]
+    with pytest.raises(PlaygroundError) as raised:
+        export.load_weights_into(other.model, path)
+    assert str(raised.value) == (f"These weights do not fit the model. Layer 'hidden_2' differs: {path} has weights "
+                                 "of shape (6, 4), (4,), this model needs (6, 5), (5,).")
+    for now, then in zip(other.model.get_weights(), before):
+        np.testing.assert_array_equal(now, then, err_msg="a refused file changed the model's weights")
+
+
 @pytest.mark.parametrize("name, content, fragment", [
     ("junk.weights.h5", b"not an hdf5 file", "not a readable Keras weights file"),
     ("junk.keras", b"not a zip", "not a Keras model file"),

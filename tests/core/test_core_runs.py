@@ -8,7 +8,7 @@ import io
 import numpy as np
 
 from playground.core import events as ev
-from playground.core.runs import CSV_COLUMNS, SAME, RunLog, differs
+from playground.core.runs import CSV_COLUMNS, SAME, RunLog, apart, differs
 from playground.core.session import Session
 from playground.data import load_dataset
 from tests.core.experiments import xor_experiment
@@ -43,7 +43,32 @@ def test_a_model_that_never_trained_is_no_run():
     assert log.rows() == []
     log.switch(Model(), xor_experiment(epochs=7))
     log.observe(_metrics(1, 2, 1.0), xor_experiment())
-    assert [r.number for r in log.rows()] == [2]
+    assert [r.number for r in log.rows()] == [1], "a model built and replaced before it trained took a number"
+
+
+def test_runs_are_numbered_as_they_train_without_gaps():
+    # ticking five feature boxes builds five models; only the last one trains
+    log = RunLog()
+    first = Model()
+    log.switch(first, xor_experiment())
+    log.observe(_metrics(1, 3, 1.0), xor_experiment())
+    built = [Model() for _ in range(5)]
+    for model in built:
+        log.switch(model, xor_experiment(epochs=7))
+    log.observe(_metrics(1, 2, 1.0), xor_experiment())
+    assert [(r.number, r.name) for r in log.rows()] == [(1, "Run 1"), (2, "Run 2")]
+    # Undo to a model that was built but never trained, then train it: a run of its own, numbered next
+    log.switch(built[2], xor_experiment(epochs=7))
+    assert log.number_of(built[4]) == 2 and log.number_of(built[0]) == 0
+    log.observe(_metrics(1, 1, 1.0), xor_experiment())
+    assert [r.number for r in log.rows()] == [1, 2, 3]
+    # Reset (new initial weights) without training, then an opened run, then the model trains
+    log.switch(built[2], xor_experiment(), fresh=True)
+    opened = log.add(xor_experiment(), {"loss": [0.5]}, "opened")
+    log.observe(_metrics(1, 1, 1.0), xor_experiment())
+    assert opened == 4 and [(r.number, r.name) for r in log.rows()] == [
+        (1, "Run 1"), (2, "Run 2"), (3, "Run 3"), (4, "opened"), (5, "Run 5")]
+    assert log.current == 5 and log.number_of(built[2]) == 5
 
 
 def test_a_replayed_history_replaces_the_epochs_it_covers():
@@ -129,3 +154,28 @@ def test_the_csv_shows_a_formula_like_name_as_text_and_numbers_as_numbers(tmp_pa
         rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == ["'=cmd|' -C calc'!A0", "'@SUM(A1:A2)"]
     assert rows[0]["loss"] == "-0.5" and rows[0]["test_loss"] == "0.25" and rows[0]["epochs"] == "2"
+
+
+def test_only_ticked_runs_on_the_same_data_and_target_are_overlaid_and_named_in_words():
+    log = RunLog()
+    log.switch(Model(), xor_experiment())
+    log.observe(_metrics(1, 3, 1.0), xor_experiment())
+    crossed = xor_experiment()
+    crossed.dataset.features = ["x1", "x2", "x1*x2"]
+    log.switch(Model(), crossed)
+    log.observe(_metrics(1, 2, 1.0), crossed)
+    assert log.overlays(8) == [], "an earlier run is drawn without being ticked"
+    log.show(1, True)
+    [(number, _, words, _)] = log.overlays(8)
+    assert number == 1 and words == "features x₁, x₂ → x₁, x₂, x₁·x₂"
+    spiral = xor_experiment()
+    spiral.dataset.name = "spiral"
+    log.switch(Model(), spiral)
+    assert log.overlays(8) == [], "a run on XOR is drawn with a run on Spiral"
+    assert [r.apart for r in log.rows()] == ["another data set: xor"] * 2
+    column = xor_experiment()
+    column.dataset.name, column.dataset.path, column.dataset.target = "csv", "/data/diabetes.csv", "target"
+    other = column.model_copy(deep=True)
+    other.dataset.target = "age"
+    assert apart(other, column) == "another target column: age" and apart(column, column) == ""
+    assert apart(column, spiral) == "another data set: diabetes.csv"

@@ -181,7 +181,18 @@ def _regression_with_output(activation):
     exp = Experiment()
     exp.dataset.name = "reg-plane"
     exp.model.output_activation = activation
+    exp.model.scale_targets = False  # the targets as they are reach the output layer
     return exp
+
+
+def test_with_scaled_targets_the_output_range_is_checked_against_the_standardized_targets():
+    exp = _regression_with_output("sigmoid")
+    targets = np.array([0.0, 0.4, 1.0])  # inside (0, 1) as they are; standardized, -1.14 … 1.3
+    assert spec.problems(exp, "regression", 1, targets) == []
+    exp.model.scale_targets = True
+    [found] = spec.problems(exp, "regression", 1, targets)
+    z = (targets - targets.mean()) / targets.std()
+    assert found.message.startswith(f"The targets, standardized for training, run from {z.min():.3g} to {z.max():.3g}")
 
 
 @pytest.mark.parametrize("activation, targets", [

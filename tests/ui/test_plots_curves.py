@@ -2,7 +2,7 @@
 against TensorBoard's formula computed here, the log axis, the legend and the hover read-out."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -302,3 +302,47 @@ def test_a_step_of_the_epoch_axis_draws_the_new_epochs_at_once(view):
     view.refresh()
     drawn, _ = view.line("loss", "train").getData()  # what the next paint draws (clipped to the view)
     assert drawn[-1] == 260
+
+
+def _in_view(view, plot, scene_rect_or_point):
+    """A scene point or rectangle of ``plot`` in ``view``'s own coordinates."""
+    if isinstance(scene_rect_or_point, QPointF):
+        return plot.mapTo(view, plot.mapFromScene(scene_rect_or_point))
+    return QRectF(QPointF(plot.mapTo(view, plot.mapFromScene(scene_rect_or_point.topLeft()))),
+                  QPointF(plot.mapTo(view, plot.mapFromScene(scene_rect_or_point.bottomRight()))))
+
+
+def test_at_a_small_window_size_no_legend_or_read_out_covers_the_newest_epochs(qtbot):
+    """The curves panel of a 1366x768 window (about 620 x 400): 100 epochs, three earlier runs drawn with
+    long names, the mouse on the last epoch. The newest point of every line is in the clear, and every
+    legend entry is whole."""
+    plots.configure()
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.resize(620, 400)
+    view.show()
+    sent = metrics(1, 100)
+    view.add(sent)
+    e = np.arange(1, 101, dtype=np.float64)
+    view.set_overlays([(n, f"Run {n}: features x₁, x₂ → x₁, x₂, x₁·x₂", {"loss": 1.1 / e, "accuracy": e / (e + 12)})
+                       for n in (1, 2, 3)])
+    view.refresh()
+    qtbot.waitUntil(lambda: view.loss_plot.height() > 0)
+    QApplication.processEvents()
+    move_mouse(view.loss_plot, 100, 0.5)
+    assert read_out(view.hover_text("loss"))["epoch"] == 100, "the read-out is not shown for the last epoch"
+    for plot_name, plot in (("loss", view.loss_plot), ("accuracy", view.metric_plot)):
+        assert plot.height() >= 120, f"the {plot_name} plot is squeezed to {plot.height()} px"
+        vb = plot.getPlotItem().getViewBox()
+        legend = view.legend_widget(plot_name)
+        covers = {"legend": QRectF(QPointF(legend.mapTo(view, QPoint(0, 0))), QSizeF(legend.size())),
+                  "read-out": _in_view(view, plot, plot.getPlotItem().titleLabel.sceneBoundingRect())}
+        lines = [view.line(plot_name, w).getData() for w in ("train", "test")]
+        lines += [view.overlay(n, plot_name, w) for n in (1, 2, 3) for w in ("train", "test")]
+        for x, y in lines:
+            point = _in_view(view, plot, vb.mapViewToScene(QPointF(x[-1], y[-1])))
+            for what, rect in covers.items():
+                assert not rect.contains(QPointF(point)), \
+                    f"the {plot_name} {what} covers the newest epoch of a line (at {point}, under {rect})"
+        assert legend.heightForWidth(legend.width()) <= legend.height(), f"the {plot_name} legend is cut"
+        assert {"train", "test"} <= set(view.legend(plot_name))

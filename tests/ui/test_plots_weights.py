@@ -196,3 +196,62 @@ def test_occupied_range_ignores_empty_bins():
     edges = np.array([[-0.5, 0.0, 0.5], [-1.0, 0.0, 1.0]])
     counts = np.array([[0, 3], [2, 0]])
     assert occupied_range(edges, counts) == (-1.0, 0.5)
+
+
+def _trained_engine(exp, dataset=None):
+    """An engine trained two epochs, and the Weights snapshot it sent last."""
+    from playground.core.engine import Engine
+
+    sent = []
+    engine = Engine(exp, sent.append, dataset)
+    engine.jit = False
+    assert engine.run(epochs=2) == "finished"
+    return engine, [e for e in sent if isinstance(e, events.Weights)][-1]
+
+
+def _narrow():
+    from playground.core.spec import Experiment, LayerSpec
+
+    exp = Experiment(name="narrow")
+    exp.dataset.samples = 100
+    exp.model.layers = [LayerSpec(units=5), LayerSpec(units=3, activation="relu")]
+    return _trained_engine(exp)
+
+
+def _wide(tmp_path):
+    """MNIST's shape: 784 inputs into 128 units (the diagram draws a few; the histogram counts all 100,352)."""
+    from playground.core.spec import Experiment, LayerSpec
+
+    rng = np.random.default_rng(3)
+    path = tmp_path / "wide.csv"
+    x = rng.uniform(0, 1, (40, 784))
+    table = np.column_stack([x, (x[:, :392].sum(1) > x[:, 392:].sum(1)).astype(int)])
+    np.savetxt(path, table, delimiter=",", fmt=["%.4f"] * 784 + ["%d"], comments="",
+               header=",".join([f"p{i}" for i in range(784)] + ["label"]))
+    exp = Experiment(name="wide")
+    exp.dataset.name, exp.dataset.path, exp.dataset.target = "csv", str(path), "label"
+    exp.model.layers = [LayerSpec(units=128, activation="relu")]
+    return _trained_engine(exp)
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("make", ["narrow", "wide"])
+def test_each_layers_latest_histogram_is_np_histogram_of_its_weights_in_keras(view, make, tmp_path):
+    engine, weights = _narrow() if make == "narrow" else _wide(tmp_path)
+    view.add(weights)
+    view.refresh()
+    names = [layer.name for layer in engine.model.layers if hasattr(layer, "kernel")]
+    assert [view.layer_combo.itemText(i) for i in range(view.layer_combo.count())] == names
+    for name in names:
+        kernel, bias = engine.model.get_layer(name).get_weights()
+        for kind, values in (("kernel", kernel), ("bias", bias)):
+            view.layer_combo.setCurrentText(name)
+            (view.kernel_radio if kind == "kernel" else view.bias_radio).setChecked(True)
+            view.refresh()
+            edges, heights = view.bars()
+            counts, expected_edges = np.histogram(values, bins=len(heights) or 30)
+            np.testing.assert_array_equal(heights, counts, err_msg=f"{make}: the {name} {kind} bars are not "
+                                          f"np.histogram of the layer's get_weights() ({values.size} weights)")
+            np.testing.assert_allclose(edges, expected_edges, rtol=1e-6, err_msg=f"{make}: {name} {kind} edges")
+    if make == "wide":
+        assert engine.model.get_layer("hidden_1").get_weights()[0].shape == (784, 128)

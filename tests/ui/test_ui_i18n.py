@@ -86,6 +86,10 @@ def test_the_window_opens_in_chinese_when_zh_cn_is_chosen(chinese, qtbot, _plots
     language = window.findChild(QWidget, "languageMenu")
     assert [a.text() for a in language.actions()] == ["跟随系统", "English", "中文"]
     assert [a.isChecked() for a in language.actions()] == [False, False, True]
+    for plot in ("loss", "accuracy"):  # the curves' legends: a header row, each entry whole
+        legend = window.curves.legend_widget(plot)
+        assert list(window.curves.legend(plot)) == ["训练集", "测试集"]
+        assert "测试集" in legend.text() and legend.heightForWidth(legend.width()) <= legend.height()
 
 
 def test_the_data_sets_the_lab_and_the_network_speak_chinese(chinese, qtbot, _plots_configured):

@@ -4,8 +4,9 @@ keep Train off."""
 from __future__ import annotations
 
 
+import numpy as np
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
 
 def _summary(window) -> list[tuple[str, str, int]]:
@@ -170,7 +171,7 @@ def test_a_warning_shows_in_amber_and_leaves_train_on(make_window, driver):
     driver.choose(driver.combo(window, "datasetCombo"), "reg-plane")
     driver.choose(driver.combo(window, "outputActivationCombo"), "sigmoid")
     lines = driver.problems(window)
-    assert len(lines) == 1 and lines[0].startswith("⚠ The targets run from -"), lines
+    assert len(lines) == 1 and lines[0].startswith("⚠ The targets, standardized for training, run from -"), lines
     assert lines[0].endswith("Use linear, the usual output for regression."), lines
     box = window.findChild(QLabel, "modelProblems")
     assert box.severity == "warning" and "#fff4e0" in box.styleSheet(), "a warning is not drawn as one"
@@ -179,3 +180,24 @@ def test_a_warning_shows_in_amber_and_leaves_train_on(make_window, driver):
     driver.choose(driver.combo(window, "outputActivationCombo"), "softmax")
     assert box.severity == "error" and "#fdecea" in box.styleSheet(), "an error is not drawn red"
     assert not driver.button(window, "trainButton").isEnabled(), "an error left Train on"
+
+    # a model that trains to no better than the targets' mean says so, in amber, until another model
+    driver.choose(driver.combo(window, "outputActivationCombo"), "auto")
+    scale = window.findChild(QWidget, "scaleTargetsCheck")
+    assert scale.isVisible() and scale.isChecked(), "a regression's targets are not scaled by default"
+    driver.type_into(window.findChild(QDoubleSpinBox, "learningRateSpin"), "0.0001")  # learns next to nothing
+    driver.type_into(driver.spin(window, "epochsSpin"), 2)
+    driver.wait_ready(window)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    driver.wait_until(lambda: any("no better than always predicting" in line for line in driver.problems(window)),
+                      f"the warning after training: {driver.problems(window)}")
+    ds = window.state.dataset
+    mean_mae = float(np.mean(np.abs(ds.y_test - ds.y_train.mean())))
+    [line] = driver.problems(window)
+    assert f"the training targets' mean ({mean_mae:.4g})" in line and box.severity == "warning", line
+    driver.set(scale, False)  # another model: its own outcome, none yet
+    driver.wait_until(lambda: driver.problems(window) == [], "the warning goes with its model")
+    driver.set(scale, True)
+    driver.choose(driver.combo(window, "datasetCombo"), "xor")
+    assert not scale.isVisible(), "Scale targets is offered for a classification"

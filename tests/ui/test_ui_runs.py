@@ -7,7 +7,7 @@ import csv
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QDoubleSpinBox, QSpinBox
 
 from playground.core.export import read_history
 from playground.ui.runs_panel import DIFFERS, EPOCHS, LOSS, METRIC, NAME, SHOW, TEST_LOSS, TEST_METRIC
@@ -68,7 +68,13 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     _check_figures(one, first.history, "Run 1")
     _check_figures(two, second.history, "Run 2")
 
-    # the first run drawn faintly on the curves, its data its own history, labelled with the diff
+    # nothing earlier is drawn unasked; ticked, the first run is drawn faintly, its data its own history,
+    # labelled with the diff
+    assert _overlay(window, 1) is None and window.curves.legend("loss").keys() == {"train", "test"}, \
+        "an earlier run is drawn on the curves without being ticked"
+    table = window.runs_panel.table
+    assert table.item(0, SHOW).checkState() == Qt.CheckState.Unchecked
+    table.item(0, SHOW).setCheckState(Qt.CheckState.Checked)
     for which, key in (("train", "loss"), ("test", "test_loss")):
         epochs, values = _overlay(window, 1, which)
         np.testing.assert_array_equal(epochs, np.arange(1, 31), err_msg="the overlay does not span run 1's epochs")
@@ -79,7 +85,6 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     assert _overlay(window, 2) is None, "the current run is drawn as an overlay too"
     assert "Run 1: units hidden_1 8 → 3" in window.curves.legend("loss")
 
-    table = window.runs_panel.table
     table.item(0, SHOW).setCheckState(Qt.CheckState.Unchecked)  # untick: hidden
     assert _overlay(window, 1) is None, "unticking Show did not hide the run"
     table.item(0, SHOW).setCheckState(Qt.CheckState.Checked)
@@ -126,13 +131,51 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     assert window.dialogs.warnings == []
     row = _cells(window)[_row_of(window, "eight")]
     assert row[DIFFERS] == "units hidden_1 8 → 3" and int(row[EPOCHS]) == 30, "the opened run's row is wrong"
-    np.testing.assert_array_equal(_overlay(window, 3)[1], saved["loss"], err_msg="the opened run's curve")
+    with open(folder / "history.csv", newline="", encoding="utf-8") as f:
+        file_rows = list(csv.DictReader(f))
+    for plot, which, column in (("loss", "train", "loss"), ("loss", "test", "test_loss"),
+                                ("accuracy", "train", "accuracy"), ("accuracy", "test", "test_accuracy")):
+        epochs, values = window.curves.overlay(3, plot, which)  # epoch for epoch, the file's figures
+        np.testing.assert_array_equal(epochs, [int(r["epoch"]) for r in file_rows],
+                                      err_msg=f"the opened run's {column} is drawn at other epochs than its file's")
+        np.testing.assert_array_equal(values, [float(r[column]) for r in file_rows],
+                                      err_msg=f"the opened run's {column} is not its history.csv's")
 
     # delete it
     table.selectRow(_row_of(window, "eight"))
     driver.click(window, "deleteRunButton")
     assert [r[NAME] for r in _cells(window)] == ["eight units", "Run 2"], "Delete did not remove the run"
     assert _overlay(window, 3) is None, "a deleted run is still drawn"
+
+    # Reset: a new run; of the earlier ones only the ticked one is drawn
+    driver.click(window, "resetButton")
+    driver.wait_ready(window)
+    driver.type_into(driver.spin(window, "epochsSpin"), 5)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    driver.wait_until(lambda: len(_cells(window)) == 3, "Reset's run joins the table")
+    assert _overlay(window, 1) is not None and _overlay(window, 2) is None, \
+        "after Reset an earlier run is drawn that was not ticked (or a ticked one is not)"
+    # another feature: the runs say what differs in words, never as Python lists
+    window.findChild(QCheckBox, "feature_x1*x2").setChecked(True)
+    driver.wait_ready(window)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    driver.wait_until(lambda: len(_cells(window)) == 4, "the features' run joins the table")
+    table.item(_row_of(window, "Run 4"), SHOW).setCheckState(Qt.CheckState.Checked)
+    labels = list(window.curves.legend("loss"))
+    assert "Run 4: features x₁, x₂ → x₁, x₂, x₁·x₂" in labels, labels
+    assert all("[" not in label and "'" not in label for label in labels), labels
+
+    # another data set: no earlier run can be drawn (their ticks are off, saying why), ticked or not
+    driver.choose(driver.combo(window, "datasetCombo"), "spiral")
+    driver.wait_ready(window)
+    driver.wait_until(lambda: all(_overlay(window, n) is None for n in (1, 4)), "XOR's runs leave Spiral's curves")
+    assert window.curves.legend("loss").keys() == {"train", "test"}
+    for i in range(table.rowCount()):  # every row is a run on XOR: Spiral's has not trained
+        show = table.item(i, SHOW)
+        assert not show.flags() & Qt.ItemFlag.ItemIsUserCheckable, "a run on XOR can be ticked to draw on Spiral's"
+        assert "another data set: xor" in show.toolTip(), show.toolTip()
 
 
 @pytest.mark.timeout(120)

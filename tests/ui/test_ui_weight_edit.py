@@ -21,6 +21,11 @@ def output_on(window, qtbot) -> np.ndarray:
     return np.asarray(blocker.args[0])
 
 
+def summary_min(window) -> float:
+    """The minimum the weights panel's summary line reads."""
+    return float(re.search(r"min (-?[\d.]+(?:e-?\d+)?)", window.weights.summary_text()).group(1))
+
+
 def pointable(view, link):
     """A point on ``link`` no other link's band comes near, in the view's pixels."""
     for t in np.linspace(0.15, 0.85, 30):
@@ -45,16 +50,24 @@ def test_editing_a_link_changes_the_model_and_undo_restores_it_exactly(make_wind
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pointable(view, link))
     editor = view.weight_editor()
     assert editor.isVisible(), "clicking a link of a model that is not training opened no editor"
-    new = round(old + 1.75, 4)
+    new = -3.0  # below every other weight of the layer: the new minimum
     editor.selectAll()
     qtbot.keyClicks(editor, f"{new}")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     driver.wait_until(lambda: shown_weight(link) == new, f"the link reads the weight typed, {new}")
+    window.weights.layer_combo.setCurrentText("hidden_1")
+    window.weights.kernel_radio.setChecked(True)
+    driver.wait_until(lambda: summary_min(window) == -3.0,
+                      f"the weights summary shows the weight typed as the minimum: {window.weights.summary_text()!r}")
+    kernel = window.trainer.session.engine.model.get_layer("hidden_1").kernel.numpy()
+    assert kernel.min() == np.float32(-3.0)
+    assert f"mean {kernel.mean():.4g}" in window.weights.summary_text(), "the summary's mean is not the edited kernel's"
     edited = output_on(window, qtbot)
     assert np.abs(edited - before).max() > 1e-3, "setting a weight of the first layer did not change the output"
     assert window.act_undo.text() == "&Undo weight hidden_1[1, 0]"
     driver.undo(window)
     driver.wait_until(lambda: shown_weight(link) == old, "Undo put the old weight back in the diagram")
+    driver.wait_until(lambda: summary_min(window) > -3.0, "after Undo the summary's minimum is the old one")
     np.testing.assert_array_equal(output_on(window, qtbot), before,
                                   err_msg="after Undo the model's output is not exactly what it was")
     driver.redo(window)
