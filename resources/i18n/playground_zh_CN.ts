@@ -797,11 +797,11 @@ Task: {1}.</source>
     </message>
     <message>
         <source>S&amp;weep…</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描(&amp;W)…</translation>
     </message>
     <message>
         <source>Train many runs of this experiment with settings changed, outside the window: on this machine&apos;s cores or a Ray cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>在窗口之外，以改变的设置训练本实验的多次运行：使用本机的各个核心或 Ray 集群</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1611,114 +1611,114 @@ bias {1}</source>
     <name>SweepDialog</name>
     <message>
         <source>Sweep</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描</translation>
     </message>
     <message>
         <source>Setting</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Values: a, b, c or lin:FROM:TO:COUNT or log:FROM:TO:COUNT</source>
-        <translation type="unfinished"></translation>
+        <translation>取值：a, b, c 或 lin:起点:终点:个数 或 log:起点:终点:个数</translation>
     </message>
     <message>
         <source>This machine</source>
-        <translation type="unfinished"></translation>
+        <translation>本机</translation>
     </message>
     <message>
         <source>Ray cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Ray 集群</translation>
     </message>
     <message>
         <source>A Ray cluster&apos;s address, auto (the one this machine belongs to) or local (start one here); needs {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ray 集群的地址，auto（本机所属的集群）或 local（在本机启动一个）；需要 {0}</translation>
     </message>
     <message>
         <source>Repeats (seeds) per point</source>
-        <translation type="unfinished"></translation>
+        <translation>每个点的重复次数（种子）</translation>
     </message>
     <message>
         <source>Epochs per run</source>
-        <translation type="unfinished"></translation>
+        <translation>每次运行的轮数</translation>
     </message>
     <message>
         <source>workers</source>
-        <translation type="unfinished"></translation>
+        <translation>个进程</translation>
     </message>
     <message>
         <source>Ray address</source>
-        <translation type="unfinished"></translation>
+        <translation>Ray 地址</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>运行位置</translation>
     </message>
     <message>
         <source>Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>文件夹</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished">停止</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Checking the settings and starting the workers…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查设置并启动工作进程…</translation>
     </message>
     <message>
         <source>Stopping: the runs under way end, the finished ones are kept…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止：进行中的运行将结束，已完成的运行会保留…</translation>
     </message>
     <message>
         <source> ({0} done before, skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>（{0} 次之前已完成，已跳过）</translation>
     </message>
     <message>
         <source>Sweep of {0} runs on {1}{2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描共 {0} 次运行，在 {1} 上{2}。</translation>
     </message>
     <message>
         <source>{0} of {1} runs done; the last: {2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成 {0}/{1} 次运行；最近一次：{2}。</translation>
     </message>
     <message>
         <source>Run {0} ({1}) failed: {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>运行 {0}（{1}）失败：{2}</translation>
     </message>
     <message>
         <source>The sweep was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描被拒绝。</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>Sweep {0}: {1} runs in {2}; the best: {3}.</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描{0}：{1} 次运行，用时 {2}；最佳：{3}。</translation>
     </message>
     <message>
         <source>The sweep ended (exit status {0}): {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描已结束（退出状态 {0}）：{1}</translation>
     </message>
 </context>
 <context>
     <name>SweepView</name>
     <message>
         <source>Sweep: the final test figure against each swept setting</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描：最终测试指标与每个扫描设置的关系</translation>
     </message>
     <message>
         <source>No finished runs yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无已完成的运行</translation>
     </message>
 </context>
 <context>
