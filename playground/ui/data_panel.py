@@ -170,7 +170,7 @@ class DataPanel(QWidget):
         self.train_share.valueChanged.connect(
             lambda v: self._edit(self.tr("Change training share"), "test_fraction", round(1 - v / 100, 4)))
         self.seed.valueChanged.connect(lambda v: self._edit(self.tr("Change data seed"), "seed", int(v)))
-        state.changed.connect(self.sync)
+        state.changed.connect(self._changed)
         state.rejected.connect(self.sync)
         state.error.connect(self._show_error)
         state.loading.connect(self._show_loading)
@@ -178,6 +178,12 @@ class DataPanel(QWidget):
         self.sync()
 
     # -- from the state ---------------------------------------------------------------------------
+    @Slot(object)
+    def _changed(self, parts: frozenset) -> None:
+        """Redraw for an edit of the data set's part."""
+        if "dataset" in parts:
+            self.sync()
+
     @Slot()
     def sync(self) -> None:
         spec = self.state.experiment.dataset
