@@ -58,31 +58,42 @@ def make_docks(window) -> dict[str, QDockWidget]:
     """The docks of ``window`` (a MainWindow with its panels and views made), laid out by default."""
     d = {key: dock(window, QCoreApplication.translate("MainWindow", title), name, getattr(window, widget), scroll)
          for key, title, name, widget, scroll in DOCKS}
-    left = Qt.DockWidgetArea.LeftDockWidgetArea
-    right = Qt.DockWidgetArea.RightDockWidgetArea
+    # The left column (the data, the model behind it, and training) runs the window's full height; the
+    # network and the output (the weights and the lab behind it) share the top of the rest, the curves
+    # (the runs behind them) its bottom.
+    left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    window.setCorner(Qt.Corner.BottomLeftCorner, left)
     window.setDockNestingEnabled(True)
     window.addDockWidget(left, d["data"])
     window.addDockWidget(left, d["training"])
     window.tabifyDockWidget(d["data"], d["model"])
-    window.addDockWidget(right, d["output"])
-    window.splitDockWidget(d["output"], d["network"], Qt.Orientation.Horizontal)
-    window.splitDockWidget(d["output"], d["curves"], Qt.Orientation.Vertical)
-    window.splitDockWidget(d["network"], d["weights"], Qt.Orientation.Vertical)
-    window.tabifyDockWidget(d["weights"], d["lab"])  # a lesson: a tab behind Weights, raised from View
+    window.addDockWidget(right, d["network"])
+    window.splitDockWidget(d["network"], d["output"], Qt.Orientation.Horizontal)
+    window.addDockWidget(bottom, d["curves"])
+    window.tabifyDockWidget(d["output"], d["weights"])  # the weights by epoch: a tab behind Output
+    window.tabifyDockWidget(d["weights"], d["lab"])  # a lesson: a tab behind them, raised from View
     window.tabifyDockWidget(d["curves"], d["runs"])  # compare runs: a tab behind Curves
-    d["weights"].raise_()
+    d["output"].raise_()
     d["data"].raise_()
     d["curves"].raise_()
     return d
 
 
+LEFT_WIDTH = (300, 380)  # the left column's width: at least (at 1366 wide), at most (at 1920 and more)
+BOTTOM_SHARE = 0.3  # the curves' share of the height
+
+
 def default_sizes(window) -> None:
-    """Share the window between the docks: panels left, output and curves centre, network and weights right."""
+    """Share the window between the docks: the panels a column on the left; the rest to the network
+    and the output above (the network the larger), the curves below."""
     d, h, v = window.docks, Qt.Orientation.Horizontal, Qt.Orientation.Vertical
     width, height = window.width(), window.height()
-    window.resizeDocks([d["data"], d["output"], d["network"]],
-                       [int(width * 0.24), int(width * 0.40), int(width * 0.36)], h)
-    training = window.training_panel.preferred_height() + 40
+    left = max(LEFT_WIDTH[0], min(LEFT_WIDTH[1], int(width * 0.22)), d["data"].minimumSizeHint().width())
+    rest = width - left
+    output = min(int(rest * 0.42), int(height * (1 - BOTTOM_SHARE)) + 40)  # about square, with its colour bar
+    window.resizeDocks([d["data"], d["network"], d["output"]], [left, rest - output, output], h)
+    training = window.training_panel.preferred_height() + 50  # and the title bar
     window.resizeDocks([d["data"], d["training"]], [height - training, training], v)
-    window.resizeDocks([d["output"], d["curves"]], [int(height * 0.5), int(height * 0.5)], v)
-    window.resizeDocks([d["network"], d["weights"]], [int(height * 0.4), int(height * 0.6)], v)
+    bottom = max(265, int(height * BOTTOM_SHARE))
+    window.resizeDocks([d["network"], d["curves"]], [height - bottom, bottom], v)

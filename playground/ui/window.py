@@ -116,6 +116,7 @@ class MainWindow(EventPump, RunControls, FileCommands, QMainWindow):
         if "dataset" in parts and ds is not None and ds is not self._shown_dataset:
             self._shown_dataset = ds
             self.output.set_dataset(ds)
+            self.network.set_task(ds.task)
             self.curves.set_metric("mae" if ds.task == "regression" else "accuracy")
         if parts & {"dataset", "model"} and ds is not None:
             network = architecture(exp, ds)
