@@ -201,10 +201,11 @@ class Engine:
         if not self.offer(experiment):
             self._apply(experiment)
 
-    def offer(self, experiment: Experiment | KernelEdit) -> bool:
+    def offer(self, experiment: Experiment | KernelEdit | Callable[[], object]) -> bool:
         """Queue a live edit (an edited experiment, or a weight set by hand) into the live run and
         return True; False (and nothing done) if no run is live, so that a caller outside the engine
-        thread never touches Keras itself."""
+        thread never touches Keras itself. A function is called there as it is (an export from a
+        paused run: the model as it stands, without stopping the run)."""
         with self._cond:
             if self._running:
                 self._edits.append(experiment)
@@ -245,6 +246,8 @@ class Engine:
 
         if isinstance(experiment, KernelEdit):
             return self._set_kernel(experiment)
+        if callable(experiment):
+            return experiment()
         edit = classify(self.experiment, experiment)
         if edit.kind == "rebuild":
             raise PlaygroundError(f"This change needs a new model ({edit.changes[0].label()}); "

@@ -163,8 +163,9 @@ class FileCommands:
             self._file_operation(operation, path)
 
     def _file_operation(self, operation: str, path: str | Path) -> None:
-        """Queue a file operation on the model; a live run is stopped first, if the user agrees."""
-        if self.trainer.live:
+        """Queue a file operation on the model: an export from a paused run exports the model as it
+        stands; a running run (or loading weights into a live one) is stopped first, if the user agrees."""
+        if self.trainer.live and not (self.trainer.paused and operation != "load_weights"):
             question = (self.tr("Stop training to load the weights?") if operation == "load_weights" else
                         self.tr("Stop training to export?"))
             if not self.dialogs.confirm(self.tr("Training is running"), question, self.tr("Stop")):

@@ -4,6 +4,7 @@ typed in, TensorBoard logging, keeping trained weights). Every use of ``trainer.
 ``trainer.session`` is here."""
 from __future__ import annotations
 
+from collections import deque
 from functools import partial
 
 from PySide6.QtCore import QTimer, Slot
@@ -16,6 +17,23 @@ from playground.plots.curves import MAX_OVERLAYS, overlay_label
 from playground.ui import settings as saved
 
 REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
+SETTLED = (ev.Paused, ev.Finished, ev.Diverged, ev.Failed)
+
+
+def _through_snapshot(events: deque) -> int:
+    """How many of ``events`` to draw now: through the newest whole snapshot of the model (its
+    ``Weights`` and then its output map or predictions, see ``Engine._emit_snapshot``), a new model,
+    or the run settling. A snapshot that has its weights but not yet its map waits for it."""
+    end, weights = 0, []
+    for i, event in enumerate(events):
+        if isinstance(event, (ev.Boundary, ev.Predictions, NewModel, *SETTLED)):
+            end = i + 1
+            weights.clear()
+        elif isinstance(event, ev.Weights):
+            weights.append(i)
+    if len(weights) >= 2:  # a snapshot of weights alone (no map to draw): the next one has begun
+        end = weights[-1]
+    return end
 
 
 class EventPump:
@@ -31,6 +49,11 @@ class EventPump:
         w.fileDone.connect(self._file_done)
         w.idle.connect(self._on_idle)
         self.runs_panel.saveRequested.connect(self.trainer.save_run)
+        self._held: deque[ev.Event] = deque()  # events taken from the queue, to draw with the next snapshot
+        self._texts: dict[str, str] = {}  # the run's status by the trainer's state: running, paused, idle
+        self._shown_status = ""
+        self._passing = ""  # a message about the run shown for a while (RunControls._train_on)
+        self.statusBar().messageChanged.connect(lambda text: text or self._show_run_status())
         # The engine's events wait in a queue (see worker.py); this timer takes them and redraws.
         self.timer = QTimer(self)
         self.timer.setInterval(round(REFRESH_S * 1000))
@@ -106,15 +129,20 @@ class EventPump:
     # -- engine -> views -------------------------------------------------------------------------
     @Slot()
     def _take_events(self) -> None:
-        """Store what the queued engine events carry, then draw (everything, where a run stopped)."""
-        queue, settled = self.trainer.worker.events, False
-        if queue:
-            self.runs_panel.changed()  # the run log moved on with them (see playground.core.runs)
+        """Store what the queued engine events carry up to the newest snapshot of the model, then draw
+        every view from it: the curves, the progress, the weights, the output and the network all show
+        the same epoch. Events after the snapshot (the next epochs' metrics) wait for the next one; where
+        a run settled, or none is live, everything is drawn."""
+        queue, held = self.trainer.worker.events, self._held
         while queue:
-            event = queue.popleft()
-            self._on_event(event)
-            settled = settled or isinstance(event, (ev.Paused, ev.Finished, ev.Diverged, ev.Failed))
-        self._refresh(everything=settled)  # where a run stops, every view shows where it is
+            held.append(queue.popleft())
+        if not held:
+            return self._refresh()
+        self.runs_panel.changed()  # the run log moved on with them (see playground.core.runs)
+        count = _through_snapshot(held) if self.trainer.session.live else len(held)
+        for _ in range(count):
+            self._on_event(held.popleft())
+        self._refresh()
 
     def _on_event(self, event: ev.Event) -> None:
         if isinstance(event, NewModel):
@@ -135,21 +163,22 @@ class EventPump:
             self._progress = event
         elif isinstance(event, ev.Started):
             self._device = event.device
-            self.statusBar().showMessage(
-                self.tr("Training to epoch {0} on {1}…").format(event.total_epochs, event.device))
+            self._texts["running"] = self.tr("Training to epoch {0} on {1}…").format(event.total_epochs, event.device)
         elif isinstance(event, ev.Edited):
             self.curves.add_marker(event.epoch, event.label)
             self.statusBar().showMessage(self.tr("Applied at epoch {0}: {1}.").format(event.epoch, event.label), 5000)
         elif isinstance(event, ev.Paused):
-            self.statusBar().showMessage(self.tr("Paused at {0}.").format(self._position(event.epoch)))
-            self._update_controls()
+            self._texts["paused"] = self.tr("Paused at {0}.").format(self._position(event.epoch))
         elif isinstance(event, ev.Finished):
-            self.statusBar().showMessage(self._finished_text(event))
+            self._texts["idle"] = self._finished_text(event)
+            self._texts.pop("running", None)  # the next run says its own target when it starts
         elif isinstance(event, ev.Diverged):
-            self.statusBar().showMessage(event.message)
+            self._texts["idle"] = event.message
         elif isinstance(event, ev.Failed):
-            self.statusBar().showMessage(event.message)
+            self._texts["idle"] = event.message
             self.dialogs.warning(self.tr("Training failed"), event.message)
+        if isinstance(event, (ev.Started, *SETTLED)):
+            self._show_run_status()
         self._epoch = event.epoch
         self._status_dirty = True
 
@@ -174,9 +203,32 @@ class EventPump:
         self.curves.set_overlays([(number, overlay_label(name, differs), history) for number, name, differs,
                                   history in self.trainer.session.runs.overlays(MAX_OVERLAYS)])
 
+    def _run_status(self) -> str:
+        """What the status bar says when nothing else is to be said: where the run is, by the trainer's
+        state (the one the buttons and the progress follow)."""
+        if not self.tensorflow_ready:
+            return self.tr("Loading TensorFlow…")
+        state = self.trainer.state
+        if state in ("running", "paused"):
+            return self._texts.get(state) or self.tr("Training…")
+        return self._texts.get("idle") or (self.tr("Ready to train.") if self.trainer.model_current else "")
+
+    @Slot()
+    def _show_run_status(self) -> None:
+        """Show the run's status where it changed (a passing message, such as "Saved …", stays until its
+        time is up; then the run's status comes back)."""
+        if self._passing and self.statusBar().currentMessage() == self._passing:
+            return  # a passing message about the run (Train at the target) has its time
+        self._passing = ""
+        text = self._run_status()
+        if text and (text != self._shown_status or not self.statusBar().currentMessage()):
+            self._shown_status = text
+            self.statusBar().showMessage(text)
+
     def _clear_views(self) -> None:
         for view in self.views:
             view.clear()
+        self._texts.pop("idle", None)
         self._progress = None
         self._epoch = 0
         self._status_dirty = True
@@ -190,13 +242,11 @@ class EventPump:
     def _on_prepared(self, device: str) -> None:
         self._device = device
         self._status_dirty = True
-        if not self.trainer.live:
-            self.statusBar().showMessage(self.tr("Ready to train."), 3000)
+        self._show_run_status()
 
     @Slot()
     def _on_tensorflow_ready(self) -> None:
         self.tensorflow_ready = True
-        self.statusBar().showMessage(self.tr("TensorFlow is ready."), 3000)
         self._update_controls()
         self.tensorflowReady.emit()  # a receiver may close the window: then nothing is built
         self._send()
@@ -218,21 +268,11 @@ class EventPump:
         saved.remember_directory(path)
 
     @Slot()
-    def _refresh(self, everything: bool = False) -> None:
-        """Draw what arrived: the curves every time, one other view in turn (all when ``everything``).
-
-        Painting every view 30 times a second would take more than the GUI thread has; in turn,
-        the weights, output and network views are each drawn ~10 times a second during a run.
-        """
-        self.curves.refresh()
-        others = self.views[1:]
-        for i in range(len(others)):
-            view = others[(self._turn + i) % len(others)]
+    def _refresh(self) -> None:
+        """Draw every view that has something new, and the progress, all at the epoch of the events taken."""
+        for view in self.views:
             if view.pending:
                 view.refresh()
-                if not everything:
-                    self._turn = (self._turn + i + 1) % len(others)
-                    break
         if not self._status_dirty:
             return
         self._status_dirty = False
@@ -240,9 +280,12 @@ class EventPump:
         self.epoch_label.setText(self.tr("Epoch {0}").format(self._epoch))
         self.device_label.setText(self._device or "—")
         if progress is not None:
+            # of the run's target during a run, else (a step) of the Epochs target
+            fraction = progress.fraction if self.trainer.live else \
+                min(1.0, progress.epoch / max(self.state.experiment.training.epochs, 1))
             self.speed_label.setText(self.tr("{0:,.0f} samples/s").format(progress.samples_per_second))
-            self.training_panel.set_progress(progress.fraction, self.tr("Epoch {0} ({1:.0%})").format(
-                progress.epoch, progress.fraction))
+            self.training_panel.set_progress(fraction, self.tr("Epoch {0} ({1:.0%})").format(
+                progress.epoch, fraction))
         else:
             self.speed_label.setText(self.tr("— samples/s"))
             self.training_panel.set_progress(0.0, "")

@@ -54,19 +54,34 @@ class RunControls:
         else:
             p.step.setToolTip(self.tr("Train one epoch (Ctrl+T); Shift+click: one batch"))
             p.reset.setToolTip(self.tr("Draw new initial weights (same architecture) and clear the history (Ctrl+R)"))
+        self._show_run_status()
 
     @Slot()
     def train_clicked(self) -> None:
         """Train, or pause, or resume: the Train button and Space."""
         if not self.trainer.live:
             if self.tensorflow_ready and self.state.trainable():
-                self.trainer.run(self.state.experiment.training.epochs)
+                self._train_on()
         elif self.trainer.paused:
             self.trainer.resume()
-            self.statusBar().showMessage(self.tr("Training…"))
         else:
             self.trainer.pause()
         self._update_controls()
+
+    def _train_on(self) -> None:
+        """Train to the Epochs target; at it (or past it), as many epochs more, with the new target set
+        in Epochs (an undoable edit) and said in the status bar."""
+        epochs, done = self.state.experiment.training.epochs, self.epoch
+        if done < epochs:
+            self.trainer.run(epochs)
+            return
+        target = done + epochs
+        self.state.edit(self.tr("Change epochs"), lambda exp: setattr(exp.training, "epochs", target))
+        self.trainer.run(target)
+        self._update_controls()
+        self._passing = self.tr("Epoch {0} reached: training {1} epochs more, to epoch {2}.").format(
+            done, epochs, target)
+        self.statusBar().showMessage(self._passing, 5000)
 
     @Slot()
     def stop_clicked(self) -> None:

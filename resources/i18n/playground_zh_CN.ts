@@ -384,12 +384,16 @@ Task: {1}.</source>
         <translation>第 {0} 轮</translation>
     </message>
     <message>
-        <source>Ready to train.</source>
-        <translation>可以开始训练了。</translation>
+        <source>Loading TensorFlow…</source>
+        <translation>正在加载 TensorFlow…</translation>
     </message>
     <message>
-        <source>TensorFlow is ready.</source>
-        <translation>TensorFlow 已就绪。</translation>
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <source>Ready to train.</source>
+        <translation>可以开始训练了。</translation>
     </message>
     <message>
         <source>Epoch {0}</source>
@@ -1439,8 +1443,12 @@ bias {1}</source>
         <translation>重新生成初始权重（结构不变）并清空训练历史 (Ctrl+R)</translation>
     </message>
     <message>
-        <source>Training…</source>
-        <translation>正在训练…</translation>
+        <source>Change epochs</source>
+        <translation>修改轮数</translation>
+    </message>
+    <message>
+        <source>Epoch {0} reached: training {1} epochs more, to epoch {2}.</source>
+        <translation>已到第 {0} 轮：再训练 {1} 轮，到第 {2} 轮。</translation>
     </message>
     <message>
         <source>New initial weights drawn.</source>
