@@ -91,8 +91,10 @@ class MainWindow(EventPump, RunControls, FileCommands, QMainWindow):
         self.speed_label.setObjectName("speedLabel")
         self.device_label = QLabel()
         self.device_label.setObjectName("deviceLabel")
-        for label in (self.epoch_label, self.speed_label, self.device_label):
+        widest = (self.tr("Epoch {0}").format("1,000,000"), self.tr("{0:,.0f} samples/s").format(10_000_000), "")
+        for label, text in zip((self.epoch_label, self.speed_label, self.device_label), widest):
             label.setContentsMargins(8, 0, 8, 0)
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text) + 16)  # counting never cuts them
             bar.addPermanentWidget(label)
 
     def _connect(self) -> None:
