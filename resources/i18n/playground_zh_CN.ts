@@ -1034,6 +1034,14 @@ Task: {1}.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>Epoch {0}</source>
+        <translation>第 {0} 轮</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} samples/s</source>
+        <translation>{0:,.0f} 样本/秒</translation>
+    </message>
+    <message>
         <source>Cannot use this data set</source>
         <translation>无法使用这个数据集</translation>
     </message>
