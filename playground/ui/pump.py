@@ -4,6 +4,7 @@ typed in, TensorBoard logging, keeping trained weights). Every use of ``trainer.
 ``trainer.session`` is here."""
 from __future__ import annotations
 
+import time
 from collections import deque
 from functools import partial
 
@@ -17,6 +18,7 @@ from playground.plots.curves import MAX_OVERLAYS, overlay_label
 from playground.ui import settings as saved
 
 REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
+MAX_HOLD_S = 1.5  # events wait at most this long for a snapshot of the model (snapshots come every <= 1 s)
 SETTLED = (ev.Paused, ev.Finished, ev.Diverged, ev.Failed)
 
 
@@ -50,6 +52,7 @@ class EventPump:
         w.idle.connect(self._on_idle)
         self.runs_panel.saveRequested.connect(self.trainer.save_run)
         self._held: deque[ev.Event] = deque()  # events taken from the queue, to draw with the next snapshot
+        self._held_since = time.monotonic()  # when events were last drawn
         self._texts: dict[str, str] = {}  # the run's status by the trainer's state: running, paused, idle
         self._shown_status = ""
         self._passing = ""  # a message about the run shown for a while (RunControls._train_on)
@@ -140,6 +143,10 @@ class EventPump:
             return self._refresh()
         self.runs_panel.changed()  # the run log moved on with them (see playground.core.runs)
         count = _through_snapshot(held) if self.trainer.session.live else len(held)
+        if count < len(held) and time.monotonic() - self._held_since > MAX_HOLD_S:
+            count = len(held)  # no whole snapshot came for a while (a model being rebuilt): draw what there is
+        if count:
+            self._held_since = time.monotonic()
         for _ in range(count):
             self._on_event(held.popleft())
         self._refresh()
