@@ -71,6 +71,7 @@ class RunControls:
     def _train_on(self) -> None:
         """Train to the Epochs target; at it (or past it), as many epochs more, with the new target set
         in Epochs (an undoable edit) and said in the status bar."""
+        self._take_events()  # the epoch the model is at, not an earlier model's still in the queue
         epochs, done = self.state.experiment.training.epochs, self.epoch
         if done < epochs:
             self.trainer.run(epochs)
