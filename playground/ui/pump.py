@@ -18,7 +18,7 @@ from playground.plots.curves import MAX_OVERLAYS, overlay_label
 from playground.ui import settings as saved
 
 REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
-MAX_HOLD_S = 1.5  # events wait at most this long for a snapshot of the model (snapshots come every <= 1 s)
+MAX_HOLD_S = 3.0  # events wait at most this long for a whole snapshot of the model (one comes every <= 1 s)
 SETTLED = (ev.Paused, ev.Finished, ev.Diverged, ev.Failed)
 
 
