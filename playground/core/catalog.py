@@ -19,12 +19,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from playground.translatable import QT_TRANSLATE_NOOP
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
-    """Mark ``text`` for translation and return it unchanged: the core has no Qt, so
-    ``scripts/update-translations.sh`` collects the marked strings and the UI translates them when it
-    shows them (``playground.ui.i18n.catalog``)."""
-    return text
+__all__ = ["QT_TRANSLATE_NOOP"]  # re-exported: the core marks its texts with it
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ may be called from any other thread while a run is live; they take effect within
 from __future__ import annotations
 
 import time
+from typing import Callable
 from array import array
 
 import numpy as np
@@ -125,10 +126,11 @@ class Engine:
         if not self.offer(experiment):
             self._apply(experiment)
 
-    def offer(self, experiment: Experiment | KernelEdit) -> bool:
+    def offer(self, experiment: Experiment | KernelEdit | Callable[[], object]) -> bool:
         """Queue a live edit (an edited experiment, or a weight set by hand) into the live run and
         return True; False (and nothing done) if no run is live, so that a caller outside the engine
-        thread never touches Keras itself."""
+        thread never touches Keras itself. A function is called there as it is (an export from a
+        paused run: the model as it stands, without stopping the run)."""
         return self._control.offer(experiment)
 
     def set_kernel(self, layer: str, i: int, j: int, value: float) -> None:
@@ -154,6 +156,8 @@ class Engine:
             self.listener(put_weights(self.weight_history, self.model, self.epoch))
             self._emit_snapshot(force=True)
             return
+        if callable(experiment):
+            return experiment()
         edit = classify(self.experiment, experiment)
         if edit.kind == "rebuild":
             raise PlaygroundError(f"This change needs a new model ({edit.changes[0].label()}); "

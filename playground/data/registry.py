@@ -11,7 +11,6 @@ from typing import Sequence
 
 import numpy as np
 
-from playground.core.catalog import QT_TRANSLATE_NOOP
 from playground.data import images, planar, tables
 from playground.data.csvio import load_csv
 from playground.data.dataset import (
@@ -25,6 +24,7 @@ from playground.data.dataset import (
     table_dataset,
 )
 from playground.errors import PlaygroundError
+from playground.translatable import QT_TRANSLATE_NOOP
 
 MAX_SAMPLES = 50_000
 """Most points a generated 2-D set may have."""

@@ -6,7 +6,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core import events
 from playground.plots.style import TEST, TRAIN, LiveView, RangeFollower, make_plot, set_texts
@@ -16,6 +16,7 @@ METRIC_TITLES = {"accuracy": QT_TRANSLATE_NOOP("CurvesView", "Accuracy"),  # tra
 SERIES = ("train", "test")
 READOUT_SEPARATOR = " · "  # between the title and the hover read-out's values
 DEFAULT_SMOOTHING = 0.6
+SIDE_BY_SIDE = 2.5  # width to height past which the two plots stand side by side
 MAX_OVERLAYS = 8  # earlier runs drawn at once: more lines than this read as noise
 OVERLAY_OPACITY = 0.5
 OVERLAY_LABEL_CHARS = 40  # a legend entry's text beyond this is cut ("…"): the legend covers the plot
@@ -275,16 +276,27 @@ class CurvesView(LiveView, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(controls)
-        layout.addWidget(self._legends["loss"])
-        layout.addWidget(self.loss_plot, 1)
-        layout.addWidget(self._legends["accuracy"])
-        layout.addWidget(self.metric_plot, 1)
+        self._plots = QBoxLayout(QBoxLayout.Direction.TopToBottom)  # side by side where the view is wide
+        for legend, plot in ((self._legends["loss"], self.loss_plot), (self._legends["accuracy"], self.metric_plot)):
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(legend)  # the legend above its plot, covering none of its data
+            column.addWidget(plot, 1)
+            self._plots.addLayout(column, 1)
+        layout.addLayout(self._plots, 1)
 
         self.log_check.toggled.connect(self._log_toggled)
         self.smooth_check.toggled.connect(self._smoothing_toggled)
         self.smooth_slider.valueChanged.connect(self._smoothing_changed)
         self._show_metric()
         self.clear()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """The loss and the metric side by side in a wide, low view (a window's bottom row), else one
+        above the other, so that each plot keeps a height to read."""
+        super().resizeEvent(event)
+        wide = event.size().width() > SIDE_BY_SIDE * event.size().height()
+        self._plots.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     # -- the interface --------------------------------------------------------------------------
     @property
@@ -392,8 +404,15 @@ class CurvesView(LiveView, QWidget):
         rows = self._drawn.rows(table) if following else self._visible_rows(table)
         x = rows[:, 0]
         smoothing = self._smoothing_weight() > 0
+        single = len(x) == 1  # one epoch (a Step) is a point: a line through one point draws nothing
         for (plot_name, which), (back, line) in self._lines.items():
             column = self._column(plot_name, which)
+            if (line.opts["symbol"] is not None) != single:
+                colour = line.opts["pen"].color()
+                line.setSymbol("o" if single else None)
+                line.setSymbolSize(6)
+                line.setSymbolPen(colour)
+                line.setSymbolBrush(colour)
             if smoothing:
                 back.setData(x, rows[:, column])
                 line.setData(x, rows[:, column + 4])

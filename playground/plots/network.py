@@ -26,15 +26,15 @@ from playground.core import events
 from playground.data import feature_label
 from playground.plots.style import BLUE, HINT, ORANGE, TEXT, LiveView, lighten, neuron_colours, neuron_scale, rgb
 
-# Nodes drawn per column (TensorFlow Playground allows 8 per layer): few enough that their maps can be seen;
-# the rest are counted in a "+K".
-MAX_NODES = min(8, events.MAX_DRAWN)
-COLUMN_GAP = 150.0
-NODE_GAP = 34.0
-NODE = 28.0  # a node's side: a square, as TensorFlow Playground draws them, holding its neuron map
+# Nodes drawn per column: every unit up to the engine's cap on neuron maps (a wide column shrinks the
+# drawing to fit); the rest are counted in a "+K".
+MAX_NODES = events.MAX_DRAWN
+COLUMN_GAP = 130.0  # the least distance between columns; a wide view spreads them (up to 3 times)
+NODE_GAP = 50.0  # between node centres: the maps fill most of a column
+NODE = 44.0  # a node's side: a square, as TensorFlow Playground draws them, holding its neuron map
 MIN_WIDTH, MAX_WIDTH = 0.4, 6.0  # link pen widths for weight 0 and the largest |weight| drawn
 HOVER_WIDTH = 8.0  # how close to a link the mouse must come to show its tooltip
-MAX_ZOOM = 1.6
+MAX_ZOOM = 3.0  # the maps grow with the panel up to three times their drawn size
 FONT_POINTS = 8.5  # text keeps this size at every zoom: a wide network shrinks its drawing, not its labels
 MARGIN = 8.0  # pixels around the drawing
 NEUTRAL = QColor("#c8c8c8")
@@ -168,6 +168,7 @@ class NetworkView(LiveView, QGraphicsView):
         self._layer_names: list[str] = []
         self._units: list[int] = []  # units per column, inputs first
         self._drawn: list[int] = []  # nodes drawn per column
+        self._gap = COLUMN_GAP  # between columns, as drawn
         self._markers: list[QGraphicsSimpleTextItem] = []
         self._input_labels: list[QGraphicsSimpleTextItem] = []
         self._texts: list[QGraphicsSimpleTextItem] = []  # every label, for the fit's margins
@@ -178,6 +179,7 @@ class NetworkView(LiveView, QGraphicsView):
         self._weights: events.Weights | None = None
         self._boundary: events.Boundary | None = None
         self._discrete = False
+        self._task = ""  # the data set's task: how the output node's map is coloured
         self._editable = False
         self._editing: tuple[int, int, int, float] | None = None  # layer, i, j, old weight
         self._editor = _WeightEditor(self.viewport(), self._commit_edit)
@@ -204,6 +206,12 @@ class NetworkView(LiveView, QGraphicsView):
     def add_boundary(self, boundary: events.Boundary) -> None:
         """Keep the latest neuron maps; the next refresh draws them in the nodes."""
         self._boundary = boundary
+        self._dirty = True
+
+    def set_task(self, task: str) -> None:
+        """The data set's task: a classifier's output node shows P(class) over the plane, orange 0 to
+        blue 1 as the Output view draws it; a regression's its value, on the neuron maps' scale."""
+        self._task = task
         self._dirty = True
 
     @Slot(bool)
@@ -241,8 +249,10 @@ class NetworkView(LiveView, QGraphicsView):
                 node.setBrush(QBrush(_signed_colour(0.0 if bias is None else float(bias[j]), largest_bias)))
         maps = self._maps()
         for column, nodes in enumerate(self._nodes):
-            values = maps[column] if column < len(maps) else None
-            scale = None if values is None else neuron_scale(values)
+            values, scale = self._output_map() if column == len(self._nodes) - 1 and maps else (None, None)
+            if column < len(maps):
+                values = maps[column]
+                scale = neuron_scale(values)
             for i, node in enumerate(nodes):
                 node.show_map(None if values is None else
                               neuron_colours(values[::-1, :, i], scale, self._discrete).astype(np.uint8))
@@ -307,10 +317,11 @@ class NetworkView(LiveView, QGraphicsView):
             self._fit()
             return
         self._drawn = [min(units, MAX_NODES) for units in self._units]
+        self._gap = gap = self._column_gap()
         tallest = max(self._drawn) * NODE_GAP
         centres = []
         for column, (units, drawn) in enumerate(zip(self._units, self._drawn)):
-            x = column * COLUMN_GAP
+            x = column * gap
             top = (tallest - drawn * NODE_GAP) / 2 + NODE_GAP / 2
             centres.append([QPointF(x, top + i * NODE_GAP) for i in range(drawn)])
             title = self.tr("Inputs") if column == 0 else self._layer_names[column - 1]
@@ -349,7 +360,7 @@ class NetworkView(LiveView, QGraphicsView):
             self._input_labels.append(self._text(feature_label(name), centre.x() - NODE / 2 - 5, centre.y(),
                                                  anchor=(1.0, 0.5)))
         self._text(self.tr("links: orange negative, blue positive; width ∝ |weight|"),  # a line below any "+K"
-                   (len(self._units) - 1) * COLUMN_GAP / 2, tallest + 6, colour=HINT,
+                   (len(self._units) - 1) * gap / 2, tallest + 6, colour=HINT,
                    anchor=(0.5, -1.1 if self._markers else 0.0))
         self._dirty = True
         self.refresh()
@@ -400,9 +411,23 @@ class NetworkView(LiveView, QGraphicsView):
         for i, item in enumerate(self._input_labels):
             item.setVisible(i % step == 0)
 
+    def _column_gap(self) -> float:
+        """How far apart to draw the columns: so that the drawing has about the view's shape (a wide
+        view spreads the columns rather than leaving empty sides), at least ``COLUMN_GAP``."""
+        view = self.viewport().rect()
+        columns = len(self._units) - 1
+        if columns < 1 or view.height() <= 0:
+            return COLUMN_GAP
+        tallest = max(min(units, MAX_NODES) for units in self._units) * NODE_GAP
+        wanted = (tallest * max(view.width() - 140, 1) / max(view.height() - 70, 1) - NODE) / columns
+        return min(max(COLUMN_GAP, wanted), 3 * COLUMN_GAP)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        self._fit()
+        if self._layer_names and abs(self._column_gap() - self._gap) > 0.1 * self._gap:
+            self._build()  # spread the columns anew for the view's new shape
+        else:
+            self._fit()
 
     # -- weights and maps -----------------------------------------------------------------------
     def _take_weights(self) -> None:
@@ -427,6 +452,16 @@ class NetworkView(LiveView, QGraphicsView):
         expected = [min(units, events.MAX_DRAWN) for units in self._units[:-1]]
         return maps if [m.shape[-1] for m in maps] == expected else ()
 
+    def _output_map(self) -> tuple[np.ndarray | None, float | None]:
+        """The output node's map: the model's output over the plane, centred on 0 (a classifier's
+        probability p as 2p - 1, so that 0.5 is white), with its colour scale; None if it does not fit."""
+        output = self._boundary.output if self._boundary is not None else None
+        if output is None or output.ndim != 3 or output.shape[-1] != self._drawn[-1]:
+            return None, None
+        if self._task in ("binary", "multiclass"):
+            return 2.0 * output - 1.0, 1.0
+        return output, neuron_scale(output)
+
     def _style_links(self, layer: int, kernel: np.ndarray | None, largest: float) -> None:
         links = self._links[layer]
         if kernel is None:
@@ -440,6 +475,7 @@ class NetworkView(LiveView, QGraphicsView):
             colour = QColor(BLUE if weight >= 0 else ORANGE)
             colour.setAlpha(int(alpha))
             pen = QPen(colour, float(width))
+            pen.setCosmetic(True)  # as wide on screen at every zoom
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             link.setPen(pen)
 

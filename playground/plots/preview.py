@@ -4,13 +4,31 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.data import Dataset
-from playground.plots.style import HINT, brushes, class_colours, diverging, plane_axes, rgb, scatter_points
+from playground.data.dataset import cross_features
+from playground.plots.style import (HINT, brushes, class_colours, diverging, neuron_colours, neuron_scale, plane_axes,
+                                    rgb, scatter_points)
 
 translate = QCoreApplication.translate
 MAX_POINTS = 2000  # a seeded sample of bigger sets keeps the preview (and its PCA) quick
+
+
+THUMBNAIL_EXTENT = 6.0  # TensorFlow Playground's plane, -6 to 6 on both axes
+
+
+def feature_thumbnail(feature: str, size: int) -> QPixmap:
+    """A ``size`` pixel square heatmap of one input ``feature`` over the plane, as TensorFlow Playground
+    shows each feature beside its name: orange negative, white 0, blue positive (x₁ grows to the right,
+    x₂ upwards)."""
+    axis = np.linspace(-THUMBNAIL_EXTENT, THUMBNAIL_EXTENT, size, dtype=np.float32)
+    x1, x2 = np.meshgrid(axis, axis[::-1])  # the top row is the largest x2
+    values = cross_features(np.column_stack([x1.ravel(), x2.ravel()]), [feature])[:, 0].reshape(size, size)
+    rows = np.ascontiguousarray(neuron_colours(values, neuron_scale(values)).astype(np.uint8))
+    image = QImage(rows.data, size, size, rows.strides[0], QImage.Format.Format_RGB888).copy()
+    return QPixmap.fromImage(image)
 
 
 def projection(x: np.ndarray) -> np.ndarray:

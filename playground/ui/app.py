@@ -83,7 +83,7 @@ def end_process(status: int) -> NoReturn:
     """End this process now that the window has shut down (its training thread ended, its settings
     written here): Python's own exit with TensorFlow loaded would take seconds more, with nothing
     left to save."""
-    from playground.ui.window import settings
+    from playground.ui.settings import settings
 
     settings().sync()
     sys.stdout.flush()

@@ -7,25 +7,24 @@ model edits the Model panel offers; each changes a copy of the experiment.
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 
 from playground.core.spec import Experiment, LayerSpec, ModelSpec
 
-if TYPE_CHECKING:
-    from playground.ui.state import ExperimentState
-
 MAX_LAYERS = ModelSpec.model_fields["layers"].metadata[0].max_length
 
 
 class SetExperiment(QUndoCommand):
-    """Replace the experiment; consecutive commands with the same ``key`` merge into one step."""
+    """Replace the experiment: ``apply(experiment)`` makes one current (the state's
+    :meth:`~playground.ui.state.ExperimentState.apply`); consecutive commands with the same ``key``
+    merge into one step."""
 
-    def __init__(self, state: "ExperimentState", before: Experiment, after: Experiment, text: str,
+    def __init__(self, apply: Callable[[Experiment], None], before: Experiment, after: Experiment, text: str,
                  key: str | None = None):
         super().__init__(text)
-        self.state, self.before, self.after, self.key = state, before, after, key
+        self.apply, self.before, self.after, self.key = apply, before, after, key
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return zlib.crc32(self.key.encode()) & 0x7FFFFFFF if self.key else -1
@@ -38,10 +37,10 @@ class SetExperiment(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self.state.apply(self.after)
+        self.apply(self.after)
 
     def undo(self) -> None:
-        self.state.apply(self.before)
+        self.apply(self.before)
 
 
 class SetWeight(QUndoCommand):

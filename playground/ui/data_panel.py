@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +27,7 @@ from playground.data import FEATURES, dataset_info, feature_label, list_datasets
 from playground.data.csvio import MAX_AUTO_CLASSES, TASKS
 from playground.data.registry import MAX_IMAGE_SAMPLES, MAX_SAMPLES
 from playground.plots import DataPreview
+from playground.plots.preview import feature_thumbnail
 from playground.resources_path import example_path
 from playground.ui import i18n
 from playground.ui.dialogs import Dialogs
@@ -33,6 +35,7 @@ from playground.ui.state import ExperimentState
 from playground.ui.widgets import ProblemsLabel, named, set_combo_data, set_quiet, undo_passes_through
 
 CSV = "csv"
+THUMBNAIL = 22  # px: each input feature's heatmap beside its check box
 ALL_SAMPLES = 9  # the samples spin box's "All" value for image sets (real sizes start at 10)
 
 
@@ -125,11 +128,13 @@ class DataPanel(QWidget):
         for spin in (self.samples, self.noise, self.train_share, self.seed):
             spin.setKeyboardTracking(False)
         undo_passes_through(self.samples, self.noise, self.train_share, self.seed)
-        form = QFormLayout()
-        form.addRow(self.tr("Samples"), self.samples)
-        form.addRow(self.tr("Noise"), self.noise)
-        form.addRow(self.tr("Training"), self.train_share)
-        form.addRow(self.tr("Seed"), self.seed)
+        form = QGridLayout()  # two settings a row: the panel is a narrow column
+        for i, (text, spin) in enumerate(((self.tr("Samples"), self.samples), (self.tr("Noise"), self.noise),
+                                          (self.tr("Training"), self.train_share), (self.tr("Seed"), self.seed))):
+            form.addWidget(QLabel(text), i // 2, 2 * (i % 2))
+            form.addWidget(spin, i // 2, 2 * (i % 2) + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
 
         self.features_box = QGroupBox(self.tr("Input features"))
         self.features_box.setToolTip(self.tr("Feature crosses of the two coordinates, as in TensorFlow Playground"))
@@ -139,6 +144,8 @@ class DataPanel(QWidget):
         for i, feature in enumerate(FEATURES):
             check = named(QCheckBox(feature_label(feature)), f"feature_{feature}",
                           self.tr("Feature {0}").format(feature))
+            check.setIcon(QIcon(feature_thumbnail(feature, THUMBNAIL)))  # the feature over the plane
+            check.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
             check.toggled.connect(self._features_edited)
             grid.addWidget(check, i // 4, i % 4)
             self.feature_checks[feature] = check
@@ -149,7 +156,7 @@ class DataPanel(QWidget):
         self.loading.setObjectName("dataLoading")
         self.loading.hide()
         self.preview = DataPreview()
-        self.preview.setMinimumHeight(140)
+        self.preview.setMinimumHeight(90)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.combo)
@@ -170,7 +177,7 @@ class DataPanel(QWidget):
         self.train_share.valueChanged.connect(
             lambda v: self._edit(self.tr("Change training share"), "test_fraction", round(1 - v / 100, 4)))
         self.seed.valueChanged.connect(lambda v: self._edit(self.tr("Change data seed"), "seed", int(v)))
-        state.changed.connect(self.sync)
+        state.changed.connect(self._changed)
         state.rejected.connect(self.sync)
         state.error.connect(self._show_error)
         state.loading.connect(self._show_loading)
@@ -178,6 +185,12 @@ class DataPanel(QWidget):
         self.sync()
 
     # -- from the state ---------------------------------------------------------------------------
+    @Slot(object)
+    def _changed(self, parts: frozenset) -> None:
+        """Redraw for an edit of the data set's part."""
+        if "dataset" in parts:
+            self.sync()
+
     @Slot()
     def sync(self) -> None:
         spec = self.state.experiment.dataset

@@ -295,7 +295,7 @@ class ModelPanel(QWidget):
         self.list.moveRequested.connect(self.move_layer)
         self.list.currentRowChanged.connect(self._update_buttons)
         self.output_activation.currentIndexChanged.connect(self._output_activation_chosen)
-        state.changed.connect(self.sync)
+        state.changed.connect(self._changed)
         state.rejected.connect(self.sync)
         self._select_after: int | None = None
         self._outcome: Problem | None = None
@@ -304,6 +304,14 @@ class ModelPanel(QWidget):
     # -- from the state ---------------------------------------------------------------------------
     def rows(self) -> list[LayerRow]:
         return [self.list.itemWidget(self.list.item(i)) for i in range(self.list.count())]
+
+    @Slot(object)
+    def _changed(self, parts: frozenset) -> None:
+        """Redraw for an edit of this panel's part (else only the problems, which read the whole experiment)."""
+        if parts & {"dataset", "model"}:
+            self.sync()
+        else:
+            self.problems.show_messages(self.state.problems())
 
     @Slot()
     def sync(self) -> None:

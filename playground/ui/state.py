@@ -1,7 +1,9 @@
 """The experiment being edited: the one object the panels bind to.
 
 Panels read :attr:`ExperimentState.experiment` and :attr:`ExperimentState.dataset`
-and redraw on :attr:`~ExperimentState.changed`; they never mutate them. Every
+and redraw on :attr:`~ExperimentState.changed`, which says which parts changed
+("dataset", "model", "training", "name"), so each redraws only for its own; they
+never mutate them. Every
 edit goes through :meth:`ExperimentState.edit`, which pushes an undoable
 command, so Undo/Redo covers each change and the undo stack's clean state is
 the "saved" flag.
@@ -27,6 +29,7 @@ from playground.data import Dataset, load_dataset
 from playground.errors import PlaygroundError
 from playground.ui.commands import SetExperiment
 
+PARTS = frozenset(Experiment.model_fields)  # what ``changed`` can carry: "name", "dataset", "model", "training"
 DATASET_CACHE = 3  # data sets kept loaded, so that Undo and Redo switch back instantly
 # One thread reads CSV files for every window; a load that has not started when a newer one comes is cancelled.
 _READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-csv")
@@ -35,7 +38,7 @@ _READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-csv")
 class ExperimentState(QObject):
     """The experiment, its loaded data set, its file and its undo history."""
 
-    changed = Signal()  # the experiment (or its data set) changed
+    changed = Signal(object)  # the parts of the experiment that changed (a frozenset of PARTS)
     rejected = Signal()  # an edit was refused: widgets should show the unchanged experiment again
     error = Signal(str)  # a sentence for the user (an edit's data set failed to load)
     loading = Signal(str)  # what is being read in the background, e.g. "Loading data.csv…"; "" when done
@@ -117,7 +120,7 @@ class ExperimentState(QObject):
                 self.rejected.emit()
                 self.error.emit(str(exc))
                 return False
-        self.undo_stack.push(SetExperiment(self, self._experiment, new, text, key))
+        self.undo_stack.push(SetExperiment(self.apply, self._experiment, new, text, key))
         return True
 
     def cancel_loading(self) -> None:
@@ -170,8 +173,9 @@ class ExperimentState(QObject):
                 self.dataset, self.dataset_error = self.load_dataset(experiment.dataset), ""
             except PlaygroundError as exc:  # e.g. a CSV file deleted since
                 self.dataset, self.dataset_error = None, str(exc)
+        parts = frozenset(part for part in PARTS if getattr(experiment, part) != getattr(self._experiment, part))
         self._experiment = experiment
-        self.changed.emit()
+        self.changed.emit(parts)
 
     # -- files ----------------------------------------------------------------------------------
     def reset(self, experiment: Experiment, path: Path | None) -> None:
@@ -184,7 +188,7 @@ class ExperimentState(QObject):
         self.undo_stack.clear()
         self.path = path
         self._experiment, self.dataset, self.dataset_error = experiment, dataset, ""
-        self.changed.emit()
+        self.changed.emit(PARTS)
 
     def open(self, path: str | Path) -> None:
         self.reset(spec.load(path), Path(path))

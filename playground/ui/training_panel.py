@@ -196,12 +196,20 @@ class TrainingPanel(QWidget):
         self.seed.valueChanged.connect(lambda v: self._edit(self.tr("Change training seed"), "seed", int(v)))
         self.device.currentIndexChanged.connect(
             lambda i: self._edit(self.tr("Change device"), "device", self.device.itemData(i)))
-        state.changed.connect(self.sync)
+        state.changed.connect(self._changed)
         state.rejected.connect(self.sync)
         self.sync()
 
     def _edit(self, text: str, field: str, value) -> None:
         self.state.edit(text, lambda exp: setattr(exp.training, field, value), key=f"training.{field}")
+
+    @Slot(object)
+    def _changed(self, parts: frozenset) -> None:
+        """Redraw for an edit of this panel's part (else only the problems, which read the whole experiment)."""
+        if parts & {"dataset", "training"}:
+            self.sync()
+        else:
+            self.problems.show_messages(self.state.problems(), self.state.dataset_error)
 
     @Slot()
     def sync(self) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
@@ -344,7 +345,11 @@ class Trainer(QObject):
         self._reset.emit()
 
     def file_operation(self, operation: str, path: str) -> None:
-        """One of :attr:`Worker.FILE_OPERATIONS`; the worker reports ``done`` or ``error``."""
+        """One of :attr:`Worker.FILE_OPERATIONS`; the worker reports ``done`` or ``error``. In a paused
+        run it is done there, between chunks (the training thread waits in the run)."""
+        engine = self.session.engine
+        if self.paused and engine is not None and engine.offer(partial(self.worker.export, operation, path)):
+            return
         self._export.emit(operation, path)
 
     def save_run(self, number: int, path: str) -> None:

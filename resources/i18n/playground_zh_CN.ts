@@ -326,10 +326,252 @@ Task: {1}.</source>
     </message>
 </context>
 <context>
+    <name>EventPump</name>
+    <message>
+        <source>There is no model to set a weight in.</source>
+        <translation>还没有可以设置权重的模型。</translation>
+    </message>
+    <message>
+        <source>Folder for TensorBoard Logs</source>
+        <translation>TensorBoard 日志文件夹</translation>
+    </message>
+    <message>
+        <source>TensorBoard</source>
+        <translation>TensorBoard</translation>
+    </message>
+    <message>
+        <source>Each run is written to a folder of {0}: tensorboard --logdir {0}</source>
+        <translation>每次运行写入 {0} 中的一个文件夹：tensorboard --logdir {0}</translation>
+    </message>
+    <message>
+        <source>TensorBoard: {0}</source>
+        <translation>TensorBoard：{0}</translation>
+    </message>
+    <message>
+        <source>Training to epoch {0} on {1}…</source>
+        <translation>正在 {1} 上训练到第 {0} 轮…</translation>
+    </message>
+    <message>
+        <source>Applied at epoch {0}: {1}.</source>
+        <translation>在第 {0} 轮生效：{1}。</translation>
+    </message>
+    <message>
+        <source>Paused at {0}.</source>
+        <translation>已暂停于{0}。</translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation>训练失败</translation>
+    </message>
+    <message>
+        <source>Trained to epoch {0} in {1:.1f} s.</source>
+        <translation>已训练到第 {0} 轮，用时 {1:.1f} 秒。</translation>
+    </message>
+    <message>
+        <source>Stopped at epoch {0}.</source>
+        <translation>已停止于第 {0} 轮。</translation>
+    </message>
+    <message>
+        <source>Stepped to {0}.</source>
+        <translation>已单步训练到{0}。</translation>
+    </message>
+    <message>
+        <source>batch {0} of {1} of epoch {2}</source>
+        <translation>第 {2} 轮的第 {0}/{1} 个批次</translation>
+    </message>
+    <message>
+        <source>epoch {0}</source>
+        <translation>第 {0} 轮</translation>
+    </message>
+    <message>
+        <source>Loading TensorFlow…</source>
+        <translation>正在加载 TensorFlow…</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <source>Ready to train.</source>
+        <translation>可以开始训练了。</translation>
+    </message>
+    <message>
+        <source>Epoch {0}</source>
+        <translation>第 {0} 轮</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} samples/s</source>
+        <translation>{0:,.0f} 样本/秒</translation>
+    </message>
+    <message>
+        <source>Epoch {0} ({1:.0%})</source>
+        <translation>第 {0} 轮 ({1:.0%})</translation>
+    </message>
+    <message>
+        <source>— samples/s</source>
+        <translation>— 样本/秒</translation>
+    </message>
+</context>
+<context>
     <name>ExperimentState</name>
     <message>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
+    </message>
+</context>
+<context>
+    <name>FileCommands</name>
+    <message>
+        <source>Playground experiments (*.json);;All files (*)</source>
+        <translation>Playground 实验 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export weights</source>
+        <translation>导出权重</translation>
+    </message>
+    <message>
+        <source>Keras weights (*.weights.h5)</source>
+        <translation>Keras 权重 (*.weights.h5)</translation>
+    </message>
+    <message>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Keras model (*.keras)</source>
+        <translation>Keras 模型 (*.keras)</translation>
+    </message>
+    <message>
+        <source>Export SavedModel folder</source>
+        <translation>导出 SavedModel 文件夹</translation>
+    </message>
+    <message>
+        <source>Export history</source>
+        <translation>导出训练历史</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Load weights</source>
+        <translation>加载权重</translation>
+    </message>
+    <message>
+        <source>Keras weights or model (*.weights.h5 *.keras)</source>
+        <translation>Keras 权重或模型 (*.weights.h5 *.keras)</translation>
+    </message>
+    <message>
+        <source>Functional API: keras.Model(inputs, outputs)</source>
+        <translation>函数式 API：keras.Model(inputs, outputs)</translation>
+    </message>
+    <message>
+        <source>keras.Model subclass</source>
+        <translation>keras.Model 子类</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Whole window</source>
+        <translation>整个窗口</translation>
+    </message>
+    <message>
+        <source>Open experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <source>Cannot open the experiment</source>
+        <translation>无法打开实验</translation>
+    </message>
+    <message>
+        <source>Opened {0}.</source>
+        <translation>已打开 {0}。</translation>
+    </message>
+    <message>
+        <source>Save experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <source>Cannot save the experiment</source>
+        <translation>无法保存实验</translation>
+    </message>
+    <message>
+        <source>Saved {0}.</source>
+        <translation>已保存 {0}。</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <source>Stop training to load the weights?</source>
+        <translation>停止训练以加载权重吗？</translation>
+    </message>
+    <message>
+        <source>Stop training to export?</source>
+        <translation>停止训练以导出吗？</translation>
+    </message>
+    <message>
+        <source>Training is running</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Export Python code</source>
+        <translation>导出 Python 代码</translation>
+    </message>
+    <message>
+        <source>Model style (the notes on model styles show all three)</source>
+        <translation>模型写法（关于模型写法的笔记介绍了这三种）</translation>
+    </message>
+    <message>
+        <source>Python files (*.py)</source>
+        <translation>Python 文件 (*.py)</translation>
+    </message>
+    <message>
+        <source>Cannot export the code</source>
+        <translation>无法导出代码</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> 和 </translation>
+    </message>
+    <message>
+        <source>Wrote {0}.</source>
+        <translation>已写入 {0}。</translation>
+    </message>
+    <message>
+        <source>Export plot image</source>
+        <translation>导出图像</translation>
+    </message>
+    <message>
+        <source>Panel</source>
+        <translation>面板</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Cannot export the image</source>
+        <translation>无法导出图像</translation>
     </message>
 </context>
 <context>
@@ -532,10 +774,6 @@ Task: {1}.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Playground experiments (*.json);;All files (*)</source>
-        <translation>Playground 实验 (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Train / pause / resume</source>
         <translation>训练 / 暂停 / 继续</translation>
     </message>
@@ -550,22 +788,6 @@ Task: {1}.</source>
     <message>
         <source>Step one batch</source>
         <translation>单步训练一个批次</translation>
-    </message>
-    <message>
-        <source>Reset weights</source>
-        <translation>重置权重</translation>
-    </message>
-    <message>
-        <source>New, open, save experiment</source>
-        <translation>新建、打开、保存实验</translation>
-    </message>
-    <message>
-        <source>Undo / redo</source>
-        <translation>撤销 / 重做</translation>
-    </message>
-    <message>
-        <source>Export weights</source>
-        <translation>导出权重</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -724,8 +946,16 @@ Task: {1}.</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
     </message>
     <message>
         <source>&amp;Train</source>
@@ -816,66 +1046,6 @@ Task: {1}.</source>
         <translation>无法使用这个数据集</translation>
     </message>
     <message>
-        <source>Training to epoch {0} on {1}…</source>
-        <translation>正在 {1} 上训练到第 {0} 轮…</translation>
-    </message>
-    <message>
-        <source>Applied at epoch {0}: {1}.</source>
-        <translation>在第 {0} 轮生效：{1}。</translation>
-    </message>
-    <message>
-        <source>Paused at {0}.</source>
-        <translation>已暂停于{0}。</translation>
-    </message>
-    <message>
-        <source>Training failed</source>
-        <translation>训练失败</translation>
-    </message>
-    <message>
-        <source>Trained to epoch {0} in {1:.1f} s.</source>
-        <translation>已训练到第 {0} 轮，用时 {1:.1f} 秒。</translation>
-    </message>
-    <message>
-        <source>Stopped at epoch {0}.</source>
-        <translation>已停止于第 {0} 轮。</translation>
-    </message>
-    <message>
-        <source>Stepped to {0}.</source>
-        <translation>已单步训练到{0}。</translation>
-    </message>
-    <message>
-        <source>batch {0} of {1} of epoch {2}</source>
-        <translation>第 {2} 轮的第 {0}/{1} 个批次</translation>
-    </message>
-    <message>
-        <source>epoch {0}</source>
-        <translation>第 {0} 轮</translation>
-    </message>
-    <message>
-        <source>Folder for TensorBoard Logs</source>
-        <translation>TensorBoard 日志文件夹</translation>
-    </message>
-    <message>
-        <source>TensorBoard</source>
-        <translation>TensorBoard</translation>
-    </message>
-    <message>
-        <source>Each run is written to a folder of {0}: tensorboard --logdir {0}</source>
-        <translation>每次运行写入 {0} 中的一个文件夹：tensorboard --logdir {0}</translation>
-    </message>
-    <message>
-        <source>TensorBoard: {0}</source>
-        <translation>TensorBoard：{0}</translation>
-    </message>
-    <message>
-        <source>Ready to train.</source>
-        <translation>可以开始训练了。</translation>
-    </message>
-    <message>
-        <source>TensorFlow is ready.</source>
-        <translation>TensorFlow 已就绪。</translation>
-    </message>
-    <message>
         <source>Epoch {0}</source>
         <translation>第 {0} 轮</translation>
     </message>
@@ -884,188 +1054,12 @@ Task: {1}.</source>
         <translation>{0:,.0f} 样本/秒</translation>
     </message>
     <message>
-        <source>Epoch {0} ({1:.0%})</source>
-        <translation>第 {0} 轮 ({1:.0%})</translation>
-    </message>
-    <message>
-        <source>— samples/s</source>
-        <translation>— 样本/秒</translation>
-    </message>
-    <message>
-        <source>Fix the problems shown first.</source>
-        <translation>请先解决所显示的问题。</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Train</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>{0} (Space)</source>
-        <translation>{0}（空格键）</translation>
-    </message>
-    <message>
-        <source>Train one epoch (Ctrl+T); Shift+click: one batch</source>
-        <translation>训练一轮 (Ctrl+T)；按住 Shift 点击：一个批次</translation>
-    </message>
-    <message>
-        <source>Draw new initial weights (same architecture) and clear the history (Ctrl+R)</source>
-        <translation>重新生成初始权重（结构不变）并清空训练历史 (Ctrl+R)</translation>
-    </message>
-    <message>
-        <source>Training…</source>
-        <translation>正在训练…</translation>
-    </message>
-    <message>
-        <source>New initial weights drawn.</source>
-        <translation>已重新生成初始权重。</translation>
-    </message>
-    <message>
-        <source>There is no model to set a weight in.</source>
-        <translation>还没有可以设置权重的模型。</translation>
-    </message>
-    <message>
         <source>&amp;Undo {0}</source>
         <translation>撤销(&amp;U) {0}</translation>
     </message>
     <message>
         <source>&amp;Redo {0}</source>
         <translation>重做(&amp;R) {0}</translation>
-    </message>
-    <message>
-        <source>Clear list</source>
-        <translation>清空列表</translation>
-    </message>
-    <message>
-        <source>Open experiment</source>
-        <translation>打开实验</translation>
-    </message>
-    <message>
-        <source>Cannot open the experiment</source>
-        <translation>无法打开实验</translation>
-    </message>
-    <message>
-        <source>Opened {0}.</source>
-        <translation>已打开 {0}。</translation>
-    </message>
-    <message>
-        <source>Save experiment</source>
-        <translation>保存实验</translation>
-    </message>
-    <message>
-        <source>Cannot save the experiment</source>
-        <translation>无法保存实验</translation>
-    </message>
-    <message>
-        <source>Saved {0}.</source>
-        <translation>已保存 {0}。</translation>
-    </message>
-    <message>
-        <source>Keras weights (*.weights.h5)</source>
-        <translation>Keras 权重 (*.weights.h5)</translation>
-    </message>
-    <message>
-        <source>Export model</source>
-        <translation>导出模型</translation>
-    </message>
-    <message>
-        <source>Keras model (*.keras)</source>
-        <translation>Keras 模型 (*.keras)</translation>
-    </message>
-    <message>
-        <source>Export SavedModel folder</source>
-        <translation>导出 SavedModel 文件夹</translation>
-    </message>
-    <message>
-        <source>Export history</source>
-        <translation>导出训练历史</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Load weights</source>
-        <translation>加载权重</translation>
-    </message>
-    <message>
-        <source>Keras weights or model (*.weights.h5 *.keras)</source>
-        <translation>Keras 权重或模型 (*.weights.h5 *.keras)</translation>
-    </message>
-    <message>
-        <source>Stop training to load the weights?</source>
-        <translation>停止训练以加载权重吗？</translation>
-    </message>
-    <message>
-        <source>Stop training to export?</source>
-        <translation>停止训练以导出吗？</translation>
-    </message>
-    <message>
-        <source>Training is running</source>
-        <translation>正在训练</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Functional API: keras.Model(inputs, outputs)</source>
-        <translation>函数式 API：keras.Model(inputs, outputs)</translation>
-    </message>
-    <message>
-        <source>keras.Model subclass</source>
-        <translation>keras.Model 子类</translation>
-    </message>
-    <message>
-        <source>Export Python code</source>
-        <translation>导出 Python 代码</translation>
-    </message>
-    <message>
-        <source>Model style (the notes on model styles show all three)</source>
-        <translation>模型写法（关于模型写法的笔记介绍了这三种）</translation>
-    </message>
-    <message>
-        <source>Python files (*.py)</source>
-        <translation>Python 文件 (*.py)</translation>
-    </message>
-    <message>
-        <source>Cannot export the code</source>
-        <translation>无法导出代码</translation>
-    </message>
-    <message>
-        <source> and </source>
-        <translation> 和 </translation>
-    </message>
-    <message>
-        <source>Wrote {0}.</source>
-        <translation>已写入 {0}。</translation>
-    </message>
-    <message>
-        <source>Whole window</source>
-        <translation>整个窗口</translation>
-    </message>
-    <message>
-        <source>Export plot image</source>
-        <translation>导出图像</translation>
-    </message>
-    <message>
-        <source>Panel</source>
-        <translation>面板</translation>
-    </message>
-    <message>
-        <source>PNG images (*.png)</source>
-        <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <source>Cannot export the image</source>
-        <translation>无法导出图像</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -1440,6 +1434,53 @@ bias {1}</source>
     <message>
         <source>Problems</source>
         <translation>问题</translation>
+    </message>
+</context>
+<context>
+    <name>RunControls</name>
+    <message>
+        <source>Loading TensorFlow…</source>
+        <translation>正在加载 TensorFlow…</translation>
+    </message>
+    <message>
+        <source>Fix the problems shown first.</source>
+        <translation>请先解决所显示的问题。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>{0} (Space)</source>
+        <translation>{0}（空格键）</translation>
+    </message>
+    <message>
+        <source>Train one epoch (Ctrl+T); Shift+click: one batch</source>
+        <translation>训练一轮 (Ctrl+T)；按住 Shift 点击：一个批次</translation>
+    </message>
+    <message>
+        <source>Draw new initial weights (same architecture) and clear the history (Ctrl+R)</source>
+        <translation>重新生成初始权重（结构不变）并清空训练历史 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Change epochs</source>
+        <translation>修改轮数</translation>
+    </message>
+    <message>
+        <source>Epoch {0} reached: training {1} epochs more, to epoch {2}.</source>
+        <translation>已到第 {0} 轮：再训练 {1} 轮，到第 {2} 轮。</translation>
+    </message>
+    <message>
+        <source>New initial weights drawn.</source>
+        <translation>已重新生成初始权重。</translation>
     </message>
 </context>
 <context>

@@ -2,7 +2,7 @@
 with its example's network, so that the network diagram shows its neuron maps).
 
     QT_QPA_PLATFORM=offscreen python tests/ui/screenshot.py OUT.png [--size 1600x1000] [--seconds 4]
-        [--dataset spiral] [--tab weights|lab] [--language en|zh_CN]
+        [--dataset spiral] [--tab output|weights|lab] [--language en|zh_CN]
 
 Opens the real window with fresh settings (a temporary folder, so the user's saved layout
 does not show), trains for a few seconds and saves ``window.grab()`` while it still trains.
@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--seconds", type=float, default=4.0, help="training time before the shot")
     parser.add_argument("--dataset", default="spiral", help="a built-in data set (with its example's settings)")
-    parser.add_argument("--tab", default="weights", choices=["weights", "lab"], help="the dock shown on the right")
+    parser.add_argument("--tab", default="output", choices=["output", "weights", "lab"],
+                        help="the dock shown on the right")
     parser.add_argument("--language", default="en", help="the interface language (en, zh_CN), not the system's")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))

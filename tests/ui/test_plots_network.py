@@ -177,12 +177,12 @@ def test_clearing_draws_every_link_alike_again(view):
 
 
 def test_wide_layers_are_capped_with_a_count(view):
-    inputs = [f"f{i}" for i in range(20)]
+    inputs = [f"f{i}" for i in range(MAX_NODES + 12)]
     view.set_architecture(inputs, [100, MAX_NODES - 2], ["hidden_1", "output"])
     assert view.link_count() == MAX_NODES * MAX_NODES + MAX_NODES * (MAX_NODES - 2)
-    assert view.marker_texts() == [f"+{20 - MAX_NODES}", f"+{100 - MAX_NODES}"]
+    assert view.marker_texts() == ["+12", f"+{100 - MAX_NODES}"]
     rng = np.random.default_rng(0)
-    hidden, output = rng.normal(size=(20, 100)), rng.normal(size=(100, MAX_NODES - 2))
+    hidden, output = rng.normal(size=(MAX_NODES + 12, 100)), rng.normal(size=(100, MAX_NODES - 2))
     view.add(events.Weights(1, (layer("hidden_1", hidden, rng.normal(size=100)), layer("output", output))))
     view.refresh()
     kernels = [hidden, output]
@@ -191,6 +191,34 @@ def test_wide_layers_are_capped_with_a_count(view):
         width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(kernels[column][i, j]) / largest
         assert link.pen().widthF() == pytest.approx(width), \
             f"the link from node {i} to {j} of layer {column} is not as wide as its weight"
+
+
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_sixteen_units_all_show_their_maps_and_the_output_node_the_outputs_map(view, task):
+    """Every unit of a 16-unit layer is drawn with its map (no "+8"), and the output node shows the
+    model's output over the plane: P(class 1) from orange (0) to blue (1), or the value on its scale."""
+    from playground.plots.style import neuron_colours, neuron_scale
+
+    view.set_task(task)
+    view.set_architecture(["x1", "x2"], [16, 1], ["hidden_1", "output"])
+    assert view.marker_texts() == []
+    rng = np.random.default_rng(1)
+    m, n = 6, 10
+    inputs, hidden = rng.normal(size=(m, m, 2)), np.tanh(rng.normal(size=(m, m, 16)))
+    output = rng.uniform(0, 1, (n, n, 1)) if task == "binary" else rng.normal(0, 3, (n, n, 1))
+    axis = np.linspace(-6, 6, n, dtype=np.float32)
+    view.add_boundary(events.Boundary(1, axis, axis, output, axis[:m], axis[:m], (inputs, hidden)))
+    view.refresh()
+    for unit in range(16):
+        np.testing.assert_array_equal(view.thumbnail(1, unit), neuron_colours(hidden[::-1, :, unit],
+                                                                               neuron_scale(hidden)))
+    shown = view.thumbnail(2, 0)
+    assert shown is not None, "the output node shows no map"
+    values, scale = (2 * output - 1, 1.0) if task == "binary" else (output, neuron_scale(output))
+    np.testing.assert_array_equal(shown, neuron_colours(values[::-1, :, 0], scale))
+    if task == "binary":  # the likelier class 1 is blue where P > 0.5, as in the Output view
+        top_left = output[-1, 0, 0]
+        assert (shown[0, 0, 2] > shown[0, 0, 0]) == (top_left > 0.5)
 
 
 def test_weights_of_another_architecture_are_not_drawn(view):
