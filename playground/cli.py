@@ -46,7 +46,7 @@ from pathlib import Path
 from playground.errors import PlaygroundError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("train", "datasets", "inspect", "code")
+COMMANDS = ("train", "datasets", "inspect", "code", "engine")
 DISTRIBUTION_PACKAGE = "playground"  # the import name; the distribution is "keras-playground"
 ABORTED = ("aborted; nothing more was written, and files written before are complete (every write "
            "is a rename of a finished file).")
@@ -121,6 +121,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--style", choices=("sequential", "functional", "subclass"), default="functional",
                    help="keras.Sequential, the functional API or a keras.Model subclass (default: functional)")
     c.add_argument("-o", "--out", required=True, metavar="FILE.py", help="the Python file to write")
+    e = sub.add_parser("engine", parents=[common], help="run the training engine for a window to connect to",
+                       description="Load TensorFlow and serve a Playground window over the engine protocol "
+                       "(the window starts one of its own; PLAYGROUND_ENGINE=ADDRESS makes it use this one). "
+                       "The token that a window must know is read from --token-file or PLAYGROUND_ENGINE_TOKEN.")
+    e.add_argument("--listen", required=True, metavar="ADDRESS", help="unix:PATH (or a path) for a Unix socket, "
+                   "HOST:PORT for TCP")
+    e.add_argument("--token-file", metavar="FILE", help="a file holding the token (default: PLAYGROUND_ENGINE_TOKEN)")
+    e.add_argument("--many", action="store_true", help="serve windows one after another (each gets a fresh "
+                   "session) instead of ending when the first one goes")
     return p
 
 
@@ -144,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     args = _parser().parse_args(argv)
     try:
-        return {"train": _train, "datasets": _datasets, "inspect": _inspect, "code": _code}[args.command](args)
+        return {"train": _train, "datasets": _datasets, "inspect": _inspect, "code": _code,
+                "engine": _engine}[args.command](args)
     except PlaygroundError as exc:
         print(f"playground: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -520,6 +530,12 @@ def _code(args) -> int:
     written = codegen.export_code(exp, args.out, args.style)
     print(f"Wrote {' and '.join(map(str, written))}; run it with: python {written[0]}")
     return EXIT_OK
+
+
+def _engine(args) -> int:
+    from playground.core import server
+
+    return server.main(args.listen, server.read_token(args.token_file), args.many, args.verbose)
 
 
 def describe_experiment(path: Path) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -37,7 +36,6 @@ from playground import plots, resources_path
 from playground.core import codegen
 from playground.core import events as ev
 from playground.core.build import architecture
-from playground.core.engine import KernelEdit
 from playground.core.session import NewModel
 from playground.core.spec import Experiment
 from playground.data import list_datasets
@@ -54,7 +52,7 @@ from playground.ui.model_panel import ModelPanel
 from playground.ui.runs_panel import RunsPanel
 from playground.ui.state import ExperimentState
 from playground.ui.training_panel import TrainingPanel
-from playground.ui.worker import Trainer
+from playground.ui.client import EngineClient
 
 REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
 MAX_RECENT = 8
@@ -113,7 +111,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.dialogs = dialogs or Dialogs(self)
         self.state = ExperimentState(self)
-        self.trainer = Trainer(self)
+        self.trainer = EngineClient(self)
         self.tensorflow_ready = False
         self._sent = None  # the (experiment, data set) last sent to the session
         self._shown_dataset = None
@@ -136,7 +134,7 @@ class MainWindow(QMainWindow):
         self.model_panel = ModelPanel(self.state)
         self.training_panel = TrainingPanel(self.state)
         self.lab = LabPanel()
-        self.runs_panel = RunsPanel(self.trainer.session.runs, self.dialogs, self._directory)
+        self.runs_panel = RunsPanel(self.trainer.runs, self.dialogs, self._directory)
         self._make_docks()
         self._make_actions()
         self._make_menus()
@@ -299,7 +297,7 @@ class MainWindow(QMainWindow):
         self.act_keep_weights.setStatusTip(self.tr("A new model (after an edit of the network) starts from the "
                                                    "trained weights of every layer whose shape is unchanged"))
         self.act_keep_weights.toggled.connect(
-            lambda on: setattr(self.trainer.session, "keep_matching_weights", on))
+            lambda on: setattr(self.trainer, "keep_matching_weights", on))
         train.addAction(self.act_keep_weights)
         self.act_tensorboard = QAction(self.tr("Log Runs to &TensorBoard…"), self)
         self.act_tensorboard.setObjectName("tensorboardAction")
@@ -332,7 +330,7 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
     def _connect(self) -> None:
-        s, w, p = self.state, self.trainer.worker, self.training_panel
+        s, w, p = self.state, self.trainer, self.training_panel
         s.changed.connect(self._state_changed)
         s.error.connect(self._edit_error)
         s.undo_stack.cleanChanged.connect(self._update_title)
@@ -395,7 +393,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _take_events(self) -> None:
         """Store what the queued engine events carry, then draw (everything, where a run stopped)."""
-        queue, settled = self.trainer.worker.events, False
+        queue, settled = self.trainer.events, False
         if queue:
             self.runs_panel.changed()  # the run log moved on with them (see playground.core.runs)
         while queue:
@@ -460,7 +458,7 @@ class MainWindow(QMainWindow):
     def _draw_runs(self) -> None:
         """Earlier runs, as the Runs panel shows them, faintly on the curves."""
         self.curves.set_overlays([(number, overlay_label(name, differs), history) for number, name, differs,
-                                  history in self.trainer.session.runs.overlays(MAX_OVERLAYS)])
+                                  history in self.trainer.runs.overlays(MAX_OVERLAYS)])
 
     @Slot()
     def open_run_clicked(self) -> None:
@@ -473,21 +471,17 @@ class MainWindow(QMainWindow):
     def _log_to_tensorboard(self, on: bool) -> None:
         """Training > Log Runs to TensorBoard: every run (model) into a folder of its own, in the folder
         asked for the first time (then remembered), written in the training thread."""
-        from playground.core.tensorboard import TensorBoardLog
-
-        worker, folder = self.trainer.worker, str(settings().value("tensorboardFolder", ""))
-        if worker.logger is not None:
-            worker.logger.close()  # waits for an event it is writing; it takes no more
-            worker.logger = None
+        folder = str(settings().value("tensorboardFolder", ""))
+        self.trainer.log_to_tensorboard("")
         if on and not folder:
             folder = self.dialogs.directory(self.tr("Folder for TensorBoard Logs"), self._directory())
         if on and folder:
             try:
-                worker.logger = TensorBoardLog(folder, self.trainer.session)
+                self.trainer.log_to_tensorboard(folder)
                 settings().setValue("tensorboardFolder", folder)
             except PlaygroundError as exc:
                 self.dialogs.warning(self.tr("TensorBoard"), str(exc))
-        on = worker.logger is not None
+        on = bool(self.trainer.tensorboard_folder)
         self.act_tensorboard.blockSignals(True)
         self.act_tensorboard.setChecked(on)
         self.act_tensorboard.blockSignals(False)
@@ -670,13 +664,8 @@ class MainWindow(QMainWindow):
     def _set_weight(self, layer: str, i: int, j: int, value: float) -> None:
         """Set one weight in the session's model: into a paused run (between chunks), else in the
         training thread; the views then show a snapshot of the model with it."""
-        engine = self.trainer.session.engine
-        if engine is None:
+        if not self.trainer.set_weight(layer, i, j, value):
             self.statusBar().showMessage(self.tr("There is no model to set a weight in."), 5000)
-            return
-        edit = KernelEdit(layer, i, j, value)
-        if not engine.offer(edit):
-            QTimer.singleShot(0, self.trainer.worker, partial(engine.set_kernel, layer, i, j, value))
 
     def undo(self) -> None:
         """Undo the last edit; for an edit that needed a new model, the session takes back the
@@ -872,14 +861,14 @@ class MainWindow(QMainWindow):
 
     def export_code(self, path: str | Path, style: str) -> bool:
         """Write the experiment as a Python file in ``style`` (and its data CSV beside it, for a set
-        without a generator). It builds a fresh model of its own, never the one training."""
+        without a generator): the engine builds a fresh model of its own for it, never the one
+        training, and reports done or an error."""
         try:
-            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset)
+            codegen.check_style(style)
+            self.trainer.export_code(self.state.experiment, self.state.dataset, str(path), style)
         except PlaygroundError as exc:
             self.dialogs.warning(self.tr("Cannot export the code"), str(exc))
             return False
-        names = self.tr(" and ").join(p.name for p in written)
-        self.statusBar().showMessage(self.tr("Wrote {0}.").format(names), 5000)
         return True
 
     IMAGE_SOURCES = {QT_TRANSLATE_NOOP("MainWindow", "Curves"): "curves", QT_TRANSLATE_NOOP("MainWindow", "Output"): "output",  # translated when shown
@@ -980,5 +969,3 @@ class MainWindow(QMainWindow):
             self._shut_down = True
             self.timer.stop()
             self.trainer.shutdown()
-            if self.trainer.worker.logger is not None:
-                self.trainer.worker.logger.close()
