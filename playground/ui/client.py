@@ -192,6 +192,7 @@ class EngineClient(QObject):
 
     modelReady = Signal(str)  # the model for the latest experiment is there, on this device
     predicted = Signal(object)  # the result of predict()
+    prepared = Signal(int, str)  # a model was built (or an edit went into the live run): generation, device
     stateChanged = Signal(str)  # the session's state: idle, preparing, running, paused, stopped
     ready = Signal()  # TensorFlow is loaded (in the engine)
     error = Signal(str)  # a sentence for a dialog
@@ -292,6 +293,7 @@ class EngineClient(QObject):
             elif isinstance(m, p.Prepared):
                 self._built = m.generation
                 self._has_model = True
+                self.prepared.emit(m.generation, m.device)
                 if self.model_current:
                     self.modelReady.emit(m.device)
             elif isinstance(m, p.Ready):

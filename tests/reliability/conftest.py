@@ -22,4 +22,4 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The real window's fixtures (scripted dialogs, the driver, isolated settings) for the window's faults.
 from tests.ui.conftest import (  # noqa: E402,F401
-    _plots_configured, driver, engine_server, isolated_settings, make_window)
+    _engine_thread, _plots_configured, driver, engine_in_this_process, engine_server, isolated_settings, make_window)

@@ -8,6 +8,7 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -279,6 +280,26 @@ def engine_server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@pytest.fixture(scope="session")
+def _engine_thread(tmp_path_factory):
+    from playground.core import protocol, server
+
+    address, token = f"unix:{tmp_path_factory.mktemp('engine')}/engine.sock", secrets.token_hex(16)
+    engine = server.Server(protocol.listen(address, token.encode()), many=True)
+    threading.Thread(target=engine.serve, name="engine-server", daemon=True).start()
+    return address, token
+
+
+@pytest.fixture
+def engine_in_this_process(_engine_thread, engine_server, monkeypatch):
+    """Windows made in this test use an engine served from a thread of the test's own process, so a
+    test can plant a fault in the engine's code with ``monkeypatch`` (TensorFlow loads here then)."""
+    from playground.ui.client import ENGINE_ENV, TOKEN_ENV
+
+    monkeypatch.setenv(ENGINE_ENV, _engine_thread[0])
+    monkeypatch.setenv(TOKEN_ENV, _engine_thread[1])
 
 
 @pytest.fixture
