@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from collections import deque
+from multiprocessing import AuthenticationError
 from pathlib import Path
 
 import numpy as np
@@ -493,7 +494,7 @@ class Server:
         while True:
             try:
                 conn = self.listener.accept()
-            except (OSError, EOFError, ConnectionError) as exc:  # a side without the token, or one that left
+            except (OSError, EOFError, AuthenticationError) as exc:  # a side without the token, or one that left
                 print(f"playground engine: refused a connection: {type(exc).__name__}: {exc}", file=sys.stderr)
                 continue
             self.serve_one(conn)
