@@ -128,8 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--listen", required=True, metavar="ADDRESS", help="unix:PATH (or a path) for a Unix socket, "
                    "HOST:PORT for TCP")
     e.add_argument("--token-file", metavar="FILE", help="a file holding the token (default: PLAYGROUND_ENGINE_TOKEN)")
-    e.add_argument("--many", action="store_true", help="serve windows one after another (each gets a fresh "
-                   "session) instead of ending when the first one goes")
+    e.add_argument("--many", action="store_true", help="serve any number of windows, each with a fresh session "
+                   "of its own, instead of ending when the first one goes")
     return p
 
 

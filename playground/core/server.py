@@ -11,8 +11,9 @@ holds up training: while a frame is on its way, snapshots (progress, weights, bo
 predictions) that a newer one of the same kind replaces are dropped; figures (metrics, weight
 histories, edits, the end of a run) never are.
 
-When the client goes, the run stops and the process ends — or, with ``--many``, the session is
-dropped and the next client gets a fresh one (the test suite shares one engine this way). On Linux
+When the client goes, the run stops and the process ends — or, with ``--many``, its session is
+dropped while other clients are served on, each with a fresh session of its own (the test suite
+shares one engine this way). On Linux
 the engine also dies with the process that started it (``PR_SET_PDEATHSIG``).
 
 The autosave: with a folder set by the window (:class:`~playground.core.protocol.Autosave`), the
@@ -468,7 +469,8 @@ _SENTENCES = {  # what failed, for the window's sentence (it translates them: co
 
 
 class Server:
-    """Loads TensorFlow, then serves clients: one, or with ``many`` one after another."""
+    """Loads TensorFlow, then serves clients: one, or with ``many`` any number, each with a session of its
+    own (their Keras work shares the one training thread, in the order it was asked for)."""
 
     def __init__(self, listener, many: bool = False, verbose: bool = False):
         self.listener = listener
@@ -497,9 +499,10 @@ class Server:
             except (OSError, EOFError, AuthenticationError) as exc:  # a side without the token, or one that left
                 print(f"playground engine: refused a connection: {type(exc).__name__}: {exc}", file=sys.stderr)
                 continue
-            self.serve_one(conn)
             if not self.many:
+                self.serve_one(conn)
                 return
+            threading.Thread(target=self.serve_one, args=(conn,), name="engine-client", daemon=True).start()
 
     def serve_one(self, conn) -> None:
         client = Connection(conn, self.trainer, self.device)

@@ -112,5 +112,5 @@ def test_view_opens_the_lab_and_file_exports_python_code(make_window, driver, qt
     window.dialogs.choice = "keras.Sequential"
     window.dialogs.paths = [str(tmp_path / "missing" / "x.py")]
     export.trigger()
-    driver.wait_until(lambda: window.dialogs.warnings and "does not exist" in window.dialogs.warnings[-1],
+    driver.wait_until(lambda: bool(window.dialogs.warnings) and "does not exist" in window.dialogs.warnings[-1],
                       "a folder that does not exist is said")
