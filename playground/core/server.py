@@ -48,6 +48,7 @@ BARRIERS = (NewModel, ev.Started, ev.Paused, ev.Finished, ev.Diverged, ev.Failed
             p.Idle, p.FileDone)  # a snapshot before one of these is not replaced by one after it
 FILE_OPERATIONS = ("save_weights", "save_model", "export_savedmodel", "save_history", "load_weights")
 TOKEN_ENV = "PLAYGROUND_ENGINE_TOKEN"
+BACKLOG = 256  # messages waiting for a slow window before replaced snapshots are dropped
 
 
 def die_with_parent() -> None:
@@ -88,6 +89,7 @@ class Sender:
         self._items: deque = deque()
         self._ready = threading.Condition()
         self._closed = False
+        self._bound = BACKLOG
         self.broken = False
         self._thread = threading.Thread(target=self._loop, name="engine-sender", daemon=True)
         self._thread.start()
@@ -95,6 +97,9 @@ class Sender:
     def put(self, item) -> None:
         with self._ready:
             self._items.append(item)
+            if len(self._items) > self._bound:  # a slow window: drop replaced snapshots now, not at the send
+                self._items = deque(coalesce(list(self._items)))
+                self._bound = max(BACKLOG, 2 * len(self._items))
             self._ready.notify()
 
     def close(self, timeout: float = 5.0) -> None:

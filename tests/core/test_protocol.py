@@ -168,3 +168,21 @@ def test_addresses():
     assert p.parse_address("example.org:5123") == ("example.org", 5123)
     with pytest.raises(p.PlaygroundError, match="not an engine address"):
         p.parse_address("nowhere")
+
+
+def test_a_slow_window_loses_replaced_snapshots_never_figures():
+    from playground.core.server import coalesce
+
+    def progress(epoch):
+        return ev.Progress(epoch, 0, 25, 1.0, 1.0, epoch / 10)
+
+    def metrics(epoch):
+        return ev.Metrics(epoch, epoch, {"loss": np.array([1.0 / epoch])})
+
+    items = [progress(1), metrics(1), progress(2), metrics(2), ev.Paused(2), progress(3), metrics(3), progress(4),
+             NewModel(0), progress(1)]
+    kept = coalesce(items)
+    assert [m for m in kept if isinstance(m, ev.Metrics)] == [m for m in items if isinstance(m, ev.Metrics)]
+    assert [m.epoch for m in kept if isinstance(m, ev.Progress)] == [2, 4, 1], \
+        "a snapshot was kept though a newer one replaced it, or one was dropped across a pause or a new model"
+    assert kept.index(items[4]) < kept.index(items[7]) and kept[-2] == NewModel(0), "the order changed"
