@@ -54,7 +54,7 @@ from pathlib import Path
 from playground.errors import PlaygroundError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("train", "sweep", "datasets", "inspect", "code")
+COMMANDS = ("train", "sweep", "datasets", "inspect", "code", "engine")
 DISTRIBUTION_PACKAGE = "playground"  # the import name; the distribution is "keras-playground"
 ABORTED = ("aborted; nothing more was written, and files written before are complete (every write "
            "is a rename of a finished file).")
@@ -136,6 +136,15 @@ def _parser() -> argparse.ArgumentParser:
     from playground import sweep_cli
 
     sweep_cli.add_parser(sub, common)
+    e = sub.add_parser("engine", parents=[common], help="run the training engine for a window to connect to",
+                       description="Load TensorFlow and serve a Playground window over the engine protocol "
+                       "(the window starts one of its own; PLAYGROUND_ENGINE=ADDRESS makes it use this one). "
+                       "The token that a window must know is read from --token-file or PLAYGROUND_ENGINE_TOKEN.")
+    e.add_argument("--listen", required=True, metavar="ADDRESS", help="unix:PATH (or a path) for a Unix socket, "
+                   "HOST:PORT for TCP")
+    e.add_argument("--token-file", metavar="FILE", help="a file holding the token (default: PLAYGROUND_ENGINE_TOKEN)")
+    e.add_argument("--many", action="store_true", help="serve any number of windows, each with a fresh session "
+                   "of its own, instead of ending when the first one goes")
     return p
 
 
@@ -163,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             from playground.sweep_cli import run as sweep
 
             return sweep(args)
-        return {"train": _train, "datasets": _datasets, "inspect": _inspect, "code": _code}[args.command](args)
+        return {"train": _train, "datasets": _datasets, "inspect": _inspect, "code": _code,
+                "engine": _engine}[args.command](args)
     except PlaygroundError as exc:
         print(f"playground: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -654,6 +664,12 @@ def _code(args) -> int:
     code, *data = codegen.export_code(exp, args.out, args.style, force=args.force)
     print(f"Wrote {code}{''.join(f' and its data {d}' for d in data)}; run it with: python {code}")
     return EXIT_OK
+
+
+def _engine(args) -> int:
+    from playground.core import server
+
+    return server.main(args.listen, server.read_token(args.token_file), args.many, args.verbose)
 
 
 def describe_experiment(path: Path) -> str:

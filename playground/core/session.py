@@ -8,8 +8,8 @@ built from, so that an Undo that returns to that key takes it back as it was.
 
 Threading follows the engine's: :meth:`Session.edit`, :meth:`run`, :meth:`step` and
 :meth:`reset` run in the training thread; :meth:`offer`, :meth:`start`, :meth:`pause`,
-:meth:`resume`, :meth:`stop` and :meth:`step_live` may be called from any thread. The UI wraps
-it in a thin Qt adapter (``playground.ui.worker``) that re-emits its changes as signals.
+:meth:`resume`, :meth:`stop` and :meth:`step_live` may be called from any thread. The engine
+process (``playground.core.server``) runs it and sends its changes to the window.
 """
 from __future__ import annotations
 

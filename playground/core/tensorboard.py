@@ -251,6 +251,20 @@ class RunWriter:
             raise PlaygroundError(f"Cannot write the TensorBoard log into {self.folder}: {reason}.") from None
 
 
+def check_logdir(logdir: str | Path) -> Path:
+    """``logdir``, made if need be; the sentence saying what is wrong where TensorBoard is missing or the
+    folder cannot be made or written (the window asks before its engine logs anything)."""
+    _tensorboard()  # the sentence saying how to install TensorBoard, before any run
+    logdir = Path(logdir)
+    try:
+        logdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlaygroundError(f"Cannot make the TensorBoard folder {logdir}: {exc.strerror or exc}.") from None
+    if not os.access(logdir, os.W_OK):
+        raise PlaygroundError(f"The TensorBoard folder {logdir} is not writable.")
+    return logdir
+
+
 class TensorBoardLog:
     """Every run of a :class:`~playground.core.session.Session` (its run log, ``session.runs``, says
     which run each event belongs to), each in a folder of its own in ``logdir``: a second listener
@@ -262,14 +276,7 @@ class TensorBoardLog:
     """
 
     def __init__(self, logdir: str | Path, session):
-        _tensorboard()  # the sentence saying how to install TensorBoard, before any run
-        self.logdir = Path(logdir)
-        try:
-            self.logdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise PlaygroundError(f"Cannot make the TensorBoard folder {logdir}: {exc.strerror or exc}.") from None
-        if not os.access(self.logdir, os.W_OK):
-            raise PlaygroundError(f"The TensorBoard folder {logdir} is not writable.")
+        self.logdir = check_logdir(logdir)
         self.session = session
         self.runs: list[Path] = []  # the run folders made, in order
         self._writers: dict[int, RunWriter] = {}  # run number -> its writer, while its model is kept

@@ -183,7 +183,7 @@ class FileCommands:
         self.trainer.file_operation(operation, str(path))
 
     def export_weights(self, path: str | Path) -> None:
-        """Save the weights to ``path`` (``.weights.h5``); the worker reports done or an error."""
+        """Save the weights to ``path`` (``.weights.h5``); the engine reports done or an error."""
         self._file_operation("save_weights", path)
 
     def export_model(self, path: str | Path) -> None:
@@ -212,16 +212,15 @@ class FileCommands:
 
     def export_code(self, path: str | Path, style: str) -> bool:
         """Write the experiment as a Python file in ``style`` (and its data CSV beside it, for a set
-        without a generator). It builds a fresh model of its own, never the one training, and trains
-        it for as many epochs as the model here was trained (the epoch target, before any)."""
+        without a generator): the engine builds a fresh model of its own for it, never the one
+        training, that trains for as many epochs as the model here was trained (the epoch target,
+        before any); it reports done or an error."""
         try:
-            written = codegen.export_code(self.state.experiment, path, style, self.state.dataset,
-                                          epochs=self.epoch or None)
+            codegen.check_style(style)
+            self.trainer.export_code(self.state.experiment, self.state.dataset, str(path), style, self.epoch)
         except PlaygroundError as exc:
             self.dialogs.warning(self.tr("Cannot export the code"), str(exc))
             return False
-        names = self.tr(" and ").join(p.name for p in written)
-        self.statusBar().showMessage(self.tr("Wrote {0}.").format(names), 5000)
         return True
 
     @Slot()

@@ -1,17 +1,15 @@
 """Between the window and the engine: the experiment sent to the session, the engine's events taken
-from the worker's queue and drawn, and the few things the window sets on the engine itself (a weight
-typed in, TensorBoard logging, keeping trained weights). Every use of ``trainer.worker`` and
-``trainer.session`` is here."""
+from the engine client's queue and drawn, and the few things the window sets on the engine itself (a
+weight typed in, TensorBoard logging, keeping trained weights). The engine runs in its own process
+(:mod:`playground.ui.client`); nothing here touches Keras."""
 from __future__ import annotations
 
 import time
 from collections import deque
-from functools import partial
 
 from PySide6.QtCore import QTimer, Slot
 
 from playground.core import events as ev
-from playground.core.engine import KernelEdit
 from playground.core.session import NewModel
 from playground.core.spec import no_better_than_mean
 from playground.errors import PlaygroundError
@@ -43,7 +41,7 @@ class EventPump:
     """Part of :class:`~playground.ui.window.MainWindow`: what goes to the engine and what comes back."""
 
     def _start_pump(self) -> None:
-        w = self.trainer.worker
+        w = self.trainer
         w.stateChanged.connect(self._on_idle)
         self.trainer.modelReady.connect(self._on_prepared)
         w.ready.connect(self._on_tensorflow_ready)
@@ -58,7 +56,7 @@ class EventPump:
         self._shown_status = ""
         self._passing = ""  # a message about the run shown for a while (RunControls._train_on)
         self.statusBar().messageChanged.connect(lambda text: text or self._show_run_status())
-        # The engine's events wait in a queue (see worker.py); this timer takes them and redraws.
+        # The engine's events wait in a queue (see client.py); this timer takes them and redraws.
         self.timer = QTimer(self)
         self.timer.setInterval(round(REFRESH_S * 1000))
         self.timer.timeout.connect(self._take_events)
@@ -81,39 +79,30 @@ class EventPump:
 
     def _set_weight(self, layer: str, i: int, j: int, value: float) -> None:
         """Set one weight in the session's model: into a paused run (between chunks), else in the
-        training thread; the views then show a snapshot of the model with it."""
-        engine = self.trainer.session.engine
-        if engine is None:
+        engine's training thread; the views then show a snapshot of the model with it."""
+        if not self.trainer.set_weight(layer, i, j, value):
             self.statusBar().showMessage(self.tr("There is no model to set a weight in."), 5000)
-            return
-        edit = KernelEdit(layer, i, j, value)
-        if not engine.offer(edit):
-            QTimer.singleShot(0, self.trainer.worker, partial(engine.set_kernel, layer, i, j, value))
 
     @Slot(bool)
     def keep_matching_weights(self, on: bool) -> None:
         """Training > Keep Trained Weights Where Shapes Match."""
-        self.trainer.session.keep_matching_weights = on
+        self.trainer.keep_matching_weights = on
 
     @Slot(bool)
     def log_to_tensorboard(self, on: bool) -> None:
         """Training > Log Runs to TensorBoard: every run (model) into a folder of its own, in the folder
-        asked for the first time (then remembered), written in the training thread."""
-        from playground.core.tensorboard import TensorBoardLog
-
-        worker, folder = self.trainer.worker, str(saved.settings().value("tensorboardFolder", ""))
-        if worker.logger is not None:
-            worker.logger.close()  # waits for an event it is writing; it takes no more
-            worker.logger = None
+        asked for the first time (then remembered), written by the engine."""
+        folder = str(saved.settings().value("tensorboardFolder", ""))
+        self.trainer.log_to_tensorboard("")
         if on and not folder:
             folder = self.dialogs.directory(self.tr("Folder for TensorBoard Logs"), saved.last_directory())
         if on and folder:
             try:
-                worker.logger = TensorBoardLog(folder, self.trainer.session)
+                self.trainer.log_to_tensorboard(folder)
                 saved.settings().setValue("tensorboardFolder", folder)
             except PlaygroundError as exc:
                 self.dialogs.warning(self.tr("TensorBoard"), str(exc))
-        on = worker.logger is not None
+        on = bool(self.trainer.tensorboard_folder)
         self.act_tensorboard.blockSignals(True)
         self.act_tensorboard.setChecked(on)
         self.act_tensorboard.blockSignals(False)
@@ -124,11 +113,9 @@ class EventPump:
         self.tensorboard_label.setVisible(on)
 
     def _stop_engine(self) -> None:
-        """End the training thread and the TensorBoard log (the window shuts down)."""
+        """End the engine, and with it the TensorBoard log (the window shuts down)."""
         self.timer.stop()
         self.trainer.shutdown()
-        if self.trainer.worker.logger is not None:
-            self.trainer.worker.logger.close()
 
     # -- engine -> views -------------------------------------------------------------------------
     @Slot()
@@ -137,13 +124,13 @@ class EventPump:
         every view from it: the curves, the progress, the weights, the output and the network all show
         the same epoch. Events after the snapshot (the next epochs' metrics) wait for the next one; where
         a run settled, or none is live, everything is drawn."""
-        queue, held = self.trainer.worker.events, self._held
+        queue, held = self.trainer.events, self._held
         while queue:
             held.append(queue.popleft())
         if not held:
             return self._refresh()
         self.runs_panel.changed()  # the run log moved on with them (see playground.core.runs)
-        count = _through_snapshot(held) if self.trainer.session.live else len(held)
+        count = _through_snapshot(held) if self.trainer.live else len(held)
         if count < len(held) and time.monotonic() - self._held_since > MAX_HOLD_S:
             count = len(held)  # no whole snapshot came for a while (a model being rebuilt): draw what there is
         if count:
@@ -215,7 +202,7 @@ class EventPump:
     def _draw_runs(self) -> None:
         """Earlier runs, as the Runs panel shows them, faintly on the curves."""
         self.curves.set_overlays([(number, overlay_label(name, differs), history) for number, name, differs,
-                                  history in self.trainer.session.runs.overlays(MAX_OVERLAYS)])
+                                  history in self.trainer.runs.overlays(MAX_OVERLAYS)])
 
     def _run_status(self) -> str:
         """What the status bar says when nothing else is to be said: where the run is, by the trainer's

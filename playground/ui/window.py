@@ -26,7 +26,7 @@ from playground.ui.run_controls import RunControls
 from playground.ui.runs_panel import RunsPanel
 from playground.ui.state import PARTS, ExperimentState
 from playground.ui.training_panel import TrainingPanel
-from playground.ui.worker import Trainer
+from playground.ui.client import EngineClient
 
 __all__ = ["MainWindow", "first_geometry"]
 
@@ -42,7 +42,7 @@ class MainWindow(EventPump, RunControls, FileCommands, QMainWindow):
         self.setObjectName("mainWindow")
         self.dialogs = dialogs or Dialogs(self)
         self.state = ExperimentState(self)
-        self.trainer = Trainer(self)
+        self.trainer = EngineClient(self)
         self.tensorflow_ready = False
         self._sent = None  # the (experiment, data set) last sent to the session
         self._shown_dataset = None
@@ -65,7 +65,7 @@ class MainWindow(EventPump, RunControls, FileCommands, QMainWindow):
         self.model_panel = ModelPanel(self.state)
         self.training_panel = TrainingPanel(self.state)
         self.lab = LabPanel()
-        self.runs_panel = RunsPanel(self.trainer.session.runs, self.dialogs, saved.last_directory)
+        self.runs_panel = RunsPanel(self.trainer.runs, self.dialogs, saved.last_directory)
         self.docks = docks.make_docks(self)
         actions.make_actions(self)
         actions.make_menus(self)

@@ -326,6 +326,17 @@ Task: {1}.</source>
     </message>
 </context>
 <context>
+    <name>EngineClient</name>
+    <message>
+        <source>The training engine stopped unexpectedly; Train starts a fresh one that continues from epoch {0}.</source>
+        <translation>训练引擎意外停止；点击“训练”将启动新的引擎，从第 {0} 轮继续。</translation>
+    </message>
+    <message>
+        <source>The training engine stopped unexpectedly; Train starts a fresh one.</source>
+        <translation>训练引擎意外停止；点击“训练”将启动新的引擎。</translation>
+    </message>
+</context>
+<context>
     <name>EventPump</name>
     <message>
         <source>There is no model to set a weight in.</source>
@@ -548,14 +559,6 @@ Task: {1}.</source>
     <message>
         <source>Cannot export the code</source>
         <translation>无法导出代码</translation>
-    </message>
-    <message>
-        <source> and </source>
-        <translation> 和 </translation>
-    </message>
-    <message>
-        <source>Wrote {0}.</source>
-        <translation>已写入 {0}。</translation>
     </message>
     <message>
         <source>Export plot image</source>
@@ -2079,10 +2082,6 @@ bias {1}</source>
 <context>
     <name>Worker</name>
     <message>
-        <source>{0} failed: {1}: {2}</source>
-        <translation>{0}失败：{1}：{2}</translation>
-    </message>
-    <message>
         <source>Loading TensorFlow</source>
         <translation>加载 TensorFlow</translation>
     </message>
@@ -2097,10 +2096,6 @@ bias {1}</source>
     <message>
         <source>Resetting the weights</source>
         <translation>重置权重</translation>
-    </message>
-    <message>
-        <source>{0} {1}: done.</source>
-        <translation>{0} {1}：完成。</translation>
     </message>
     <message>
         <source>Exporting the weights to</source>
@@ -2127,8 +2122,16 @@ bias {1}</source>
         <translation>正在保存运行到</translation>
     </message>
     <message>
+        <source>Exporting Python code to</source>
+        <translation>导出 Python 代码到</translation>
+    </message>
+    <message>
         <source>Predicting</source>
         <translation>预测</translation>
+    </message>
+    <message>
+        <source>Continuing from the autosave</source>
+        <translation>从自动保存继续</translation>
     </message>
 </context>
 <context>

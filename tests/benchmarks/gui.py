@@ -65,7 +65,7 @@ class Session:
         plots.configure()
         self.window = MainWindow(dialogs=Scripted())
         self.builds = Counter()
-        self.window.trainer.worker.prepared.connect(self.builds.count)
+        self.window.trainer.prepared.connect(self.builds.count)
         self.window.show()
 
     def find(self, kind_name: str, name: str):

@@ -96,8 +96,9 @@ def run(quick: bool) -> list:
         session.choose_dataset("xor")
         session.set_epochs(1_000_000)
         session.ready()
-        out = interval_records("loading TensorFlow, building the model", ticks.stop(),
-                               note="from the window shown until TensorFlow is loaded and the model built")
+        out = interval_records("loading TensorFlow, building the model", ticks.stop(), LONGEST_TARGET,
+                               note="from the window shown until the engine process has loaded TensorFlow "
+                                    "and built the model")
 
         progress(f"responsiveness: idle window, {seconds:g} s")
         ticks.start()
@@ -110,7 +111,7 @@ def run(quick: bool) -> list:
         session.wait(lambda: session.drawn_epoch() >= STEADY_AFTER, START_TIMEOUT,
                      f"{STEADY_AFTER} epochs to be drawn")
         ticks.stop()
-        out += interval_records("start of a run", ticks)
+        out += interval_records("start of a run", ticks, LONGEST_TARGET)
         out += [
             record(NAME, "start of a run: Train clicked to the first epoch drawn", ticks.first_drawn_ms(), "ms"),
             record(NAME, "start of a run: longest wait between drawn updates", ticks.longest_without_update_ms(),

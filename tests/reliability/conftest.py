@@ -21,4 +21,5 @@ settings.register_profile("long", max_examples=600, derandomize=False, **_COMMON
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The real window's fixtures (scripted dialogs, the driver, isolated settings) for the window's faults.
-from tests.ui.conftest import _plots_configured, driver, isolated_settings, make_window  # noqa: E402,F401
+from tests.ui.conftest import (  # noqa: E402,F401
+    _engine_thread, _plots_configured, driver, engine_in_this_process, engine_server, isolated_settings, make_window)

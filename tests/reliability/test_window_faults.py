@@ -14,7 +14,8 @@ from playground.core import export
 from playground.core.engine import Engine
 
 
-def test_an_exception_in_the_training_thread_is_a_message_and_the_window_goes_on(make_window, driver,
+def test_an_exception_in_the_training_thread_is_a_message_and_the_window_goes_on(engine_in_this_process,
+                                                                                 make_window, driver,
                                                                                  monkeypatch, tmp_path):
     window = make_window()
     driver.type_into(driver.spin(window, "epochsSpin"), 20)

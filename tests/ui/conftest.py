@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
+import secrets
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -253,8 +258,56 @@ def driver(qtbot) -> Driver:
     return Driver(qtbot)
 
 
+@pytest.fixture(scope="session")
+def engine_server(tmp_path_factory):
+    """One engine process for the whole test session (``playground engine --many``): every window
+    connects to it (``PLAYGROUND_ENGINE``) and gets a fresh session, so TensorFlow loads once, not
+    once per window. A test that needs a window's own engine clears ``PLAYGROUND_ENGINE``."""
+    from playground.ui.client import ENGINE_ENV, TOKEN_ENV
+
+    address, token = f"unix:{tmp_path_factory.mktemp('engine')}/engine.sock", secrets.token_hex(16)
+    env = {**os.environ, TOKEN_ENV: token}
+    env.pop(ENGINE_ENV, None)
+    process = subprocess.Popen([sys.executable, "-m", "playground", "engine", "--listen", address, "--many"],
+                               env=env, stdin=subprocess.DEVNULL)
+    saved = {k: os.environ.get(k) for k in (ENGINE_ENV, TOKEN_ENV)}
+    os.environ.update({ENGINE_ENV: address, TOKEN_ENV: token})
+    yield process
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def _engine_thread(tmp_path_factory):
+    from playground.core import protocol, server
+
+    address, token = f"unix:{tmp_path_factory.mktemp('engine')}/engine.sock", secrets.token_hex(16)
+    engine = server.Server(protocol.listen(address, token.encode()), many=True)
+    threading.Thread(target=engine.serve, name="engine-server", daemon=True).start()
+    return address, token
+
+
 @pytest.fixture
-def make_window(qtbot, driver, _plots_configured):
+def engine_in_this_process(_engine_thread, engine_server, monkeypatch):
+    """Windows made in this test use an engine served from a thread of the test's own process, so a
+    test can plant a fault in the engine's code with ``monkeypatch`` (TensorFlow loads here then)."""
+    from playground.ui.client import ENGINE_ENV, TOKEN_ENV
+
+    monkeypatch.setenv(ENGINE_ENV, _engine_thread[0])
+    monkeypatch.setenv(TOKEN_ENV, _engine_thread[1])
+
+
+@pytest.fixture
+def make_window(qtbot, driver, _plots_configured, engine_server):
     """``make_window(size=(1280, 800), ready=True)``: the real window, shown, with scripted dialogs."""
     from playground.ui import MainWindow
 

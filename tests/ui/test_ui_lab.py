@@ -89,7 +89,7 @@ def test_the_activation_plot_draws_the_curve_and_its_derivative(panel):
     assert catalog.ACTIVATIONS["tanh"].formula in panel.findChild(QLabel, "labFormula").text()
 
 
-def test_view_opens_the_lab_and_file_exports_python_code(make_window, qtbot, tmp_path):
+def test_view_opens_the_lab_and_file_exports_python_code(make_window, driver, qtbot, tmp_path):
     window = make_window()
     dock = window.docks["lab"]
     assert window.tabifiedDockWidgets(dock) == [window.docks["weights"]]  # a tab behind Weights
@@ -104,13 +104,15 @@ def test_view_opens_the_lab_and_file_exports_python_code(make_window, qtbot, tmp
     window.dialogs.choice = "keras.Model subclass"
     window.dialogs.paths = [str(tmp_path / "mine")]  # the dialog adds .py
     export.trigger()
+    driver.wait_until(lambda: (tmp_path / "mine.py").is_file(), "the engine writes the code file")
     source = (tmp_path / "mine.py").read_text()
     assert "(keras.Model):" in source and "def call(self, inputs" in source
     assert window.dialogs.questions == ["Model style (the notes on model styles show all three)"]  # no "seed 002"
     generated = runpy.run_path(str(tmp_path / "mine.py"), run_name="generated")
     (x_train, _), _ = generated["load_data"]()
-    assert generated["build_model"](x_train).count_params() == window.trainer.session.engine.model.count_params()
+    assert generated["build_model"](x_train).count_params() == driver.total_params(window)[0]
     window.dialogs.choice = "keras.Sequential"
     window.dialogs.paths = [str(tmp_path / "missing" / "x.py")]
     export.trigger()
-    assert "does not exist" in window.dialogs.warnings[-1]
+    driver.wait_until(lambda: bool(window.dialogs.warnings) and "does not exist" in window.dialogs.warnings[-1],
+                      "a folder that does not exist is said")

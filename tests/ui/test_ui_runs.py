@@ -25,6 +25,12 @@ def _row_of(window, name: str) -> int:
     return rows[0]
 
 
+def _shown_history(window) -> dict[str, np.ndarray]:
+    """The current run's per-epoch figures as the curves draw them (straight from the engine's events)."""
+    return {("test_" if which == "test" else "") + key: np.array(window.curves.series(key, which)[1])
+            for key in ("loss", "accuracy") for which in ("train", "test")}
+
+
 def _check_figures(row: dict[int, str], history, what: str) -> None:
     """The row's epochs and final figures are the last values of the engine's own history."""
     assert int(row[EPOCHS]) == len(history["loss"]), f"{what}: the Runs table shows the wrong epochs"
@@ -43,11 +49,10 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     import keras
 
     window = make_window()
-    session = window.trainer.session
     driver.type_into(driver.spin(window, "epochsSpin"), 30)
     driver.click(window, "trainButton")
     driver.wait_idle(window)
-    first = session.engine
+    first = _shown_history(window)
     driver.type_into(window.findChild(QDoubleSpinBox, "learningRateSpin"), "0.003")  # live: the same run
     driver.wait_until(lambda: any(t == "lr 0.01 → 0.003" for _, t in window.curves.markers()), "the lr edit")
     driver.type_into(driver.rows(window)[0].findChild(QSpinBox, "unitsSpin"), 3)  # a new model: a new run
@@ -55,8 +60,7 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     driver.wait_until(lambda: driver.epoch(window) == 0, "a units edit shows a new model")
     driver.click(window, "trainButton")
     driver.wait_idle(window)
-    second = session.engine
-    assert second is not first
+    second = _shown_history(window)
     driver.wait_until(lambda: len(_cells(window)) == 2 and _cells(window)[1][EPOCHS] == "30",
                       "the Runs table lists both runs")
 
@@ -65,8 +69,8 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     assert one[DIFFERS] == "units hidden_1 8 → 3", "the first run's label does not say what differs"
     assert two[DIFFERS] == "(current)"
     assert "lr 0.01 → 0.003" in window.runs_panel.table.item(0, DIFFERS).toolTip(), "the live edit is not listed"
-    _check_figures(one, first.history, "Run 1")
-    _check_figures(two, second.history, "Run 2")
+    _check_figures(one, first, "Run 1")
+    _check_figures(two, second, "Run 2")
 
     # nothing earlier is drawn unasked; ticked, the first run is drawn faintly, its data its own history,
     # labelled with the diff
@@ -78,10 +82,10 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     for which, key in (("train", "loss"), ("test", "test_loss")):
         epochs, values = _overlay(window, 1, which)
         np.testing.assert_array_equal(epochs, np.arange(1, 31), err_msg="the overlay does not span run 1's epochs")
-        np.testing.assert_array_equal(values, np.asarray(first.history[key]),
+        np.testing.assert_array_equal(values, np.asarray(first[key]),
                                       err_msg=f"the overlay's {which} loss is not run 1's history")
     epochs, values = window.curves.overlay(1, "accuracy", "train")
-    np.testing.assert_array_equal(values, np.asarray(first.history["accuracy"]))
+    np.testing.assert_array_equal(values, np.asarray(first["accuracy"]))
     assert _overlay(window, 2) is None, "the current run is drawn as an overlay too"
     assert "Run 1: units hidden_1 8 → 3" in window.curves.legend("loss")
 
@@ -110,7 +114,7 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     for row, engine in zip(rows, (first, second)):
         assert int(row["epochs"]) == 30
         for key in ("loss", "test_loss", "accuracy", "test_accuracy"):
-            assert float(row[key]) == pytest.approx(engine.history[key][-1], rel=1e-5), f"CSV {key}"
+            assert float(row[key]) == pytest.approx(engine[key][-1], rel=1e-5), f"CSV {key}"
 
     # save the earlier run (its model is kept for Undo) as a run folder; plain Keras loads it
     folder = tmp_path / "eight"
@@ -123,7 +127,7 @@ def test_runs_table_overlays_csv_save_and_open(make_window, driver, qtbot, tmp_p
     assert [layer.units for layer in model.layers if hasattr(layer, "units")] == [8, 8, 1], \
         "Save Run saved another run's model"
     saved = read_history(folder / "history.csv")
-    np.testing.assert_array_equal(saved["loss"], np.asarray(first.history["loss"]))
+    np.testing.assert_array_equal(saved["loss"], np.asarray(first["loss"]))
 
     # open it again: a third row, drawn with its saved curves
     window.dialogs.paths = [str(folder / "experiment.json")]

@@ -1,0 +1,571 @@
+"""The engine process: TensorFlow, a :class:`~playground.core.session.Session` and the run, served to
+one window at a time over :mod:`playground.core.protocol`.
+
+``python main.py engine --listen ADDRESS`` (the app starts it with a private Unix socket and a
+random token) loads TensorFlow, then serves the client that connects: the main thread receives
+commands; everything that touches Keras runs in one training thread, in the order it was asked
+for; controls (pause, resume, stop, a step or an edit into the live run) set the session's flags at
+once, as they did in the window's process. The session's events, state and replies go back in
+order from a sender thread that sends whatever has queued as one frame, so a slow window never
+holds up training: while a frame is on its way, snapshots (progress, weights, boundary,
+predictions) that a newer one of the same kind replaces are dropped; figures (metrics, weight
+histories, edits, the end of a run) never are.
+
+When the client goes, the run stops and the process ends — or, with ``--many``, its session is
+dropped while other clients are served on, each with a fresh session of its own (the test suite
+shares one engine this way). On Linux
+the engine also dies with the process that started it (``PR_SET_PDEATHSIG``).
+
+The autosave: with a folder set by the window (:class:`~playground.core.protocol.Autosave`), the
+current model — weights, optimizer state, history, experiment (:func:`playground.core.export.write_run`)
+— is written there at every pause and end of a run and at least every ``AUTOSAVE_S`` seconds of
+training, so a window whose engine died starts a fresh one that continues from it
+(:class:`~playground.core.protocol.Restore`).
+"""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from functools import partial
+from multiprocessing import AuthenticationError
+from pathlib import Path
+
+import numpy as np
+
+from playground.core import events as ev
+from playground.core import protocol as p
+from playground.core.runs import RunLog
+from playground.core.session import NO_MODEL, NewModel, Session
+from playground.errors import PlaygroundError
+from playground.files import FolderLock
+
+AUTOSAVE_S = 30.0  # seconds of training between autosaves, at most
+SNAPSHOTS = (ev.Progress, ev.Weights, ev.Boundary, ev.Predictions)  # a newer one replaces an older one
+BARRIERS = (NewModel, ev.Started, ev.Paused, ev.Finished, ev.Diverged, ev.Failed, p.Prepared, p.StateChanged,
+            p.Idle, p.FileDone)  # a snapshot before one of these is not replaced by one after it
+FILE_OPERATIONS = ("save_weights", "save_model", "export_savedmodel", "save_history", "load_weights")
+TOKEN_ENV = "PLAYGROUND_ENGINE_TOKEN"
+BACKLOG = 256  # messages waiting for a slow window before replaced snapshots are dropped
+
+
+def die_with_parent() -> None:
+    """Linux: the kernel sends this process SIGKILL when the process that started it ends."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent ended before the call
+        os._exit(1)
+
+
+def coalesce(items: list) -> list:
+    """``items`` without the snapshots that a later one of the same kind replaces (no barrier between)."""
+    latest: dict[type, int] = {}
+    drop: set[int] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, BARRIERS):
+            latest.clear()
+        elif isinstance(item, SNAPSHOTS):
+            kind = type(item)
+            if kind in latest:
+                drop.add(latest[kind])
+            latest[kind] = i
+    return [item for i, item in enumerate(items) if i not in drop] if drop else items
+
+
+class Sender:
+    """Sends queued messages in order, each time all that queued as one frame (its own thread)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._items: deque = deque()
+        self._ready = threading.Condition()
+        self._closed = False
+        self._bound = BACKLOG
+        self.broken = False
+        self._thread = threading.Thread(target=self._loop, name="engine-sender", daemon=True)
+        self._thread.start()
+
+    def put(self, item) -> None:
+        with self._ready:
+            self._items.append(item)
+            if len(self._items) > self._bound:  # a slow window: drop replaced snapshots now, not at the send
+                self._items = deque(coalesce(list(self._items)))
+                self._bound = max(BACKLOG, 2 * len(self._items))
+            self._ready.notify()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Send what is queued, then stop."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            with self._ready:
+                while not self._items and not self._closed:
+                    self._ready.wait()
+                if not self._items:
+                    return
+                items = list(self._items)
+                self._items.clear()
+            if self.broken:
+                continue
+            try:
+                self.conn.send_bytes(p.encode(*coalesce(items)))
+            except (OSError, ValueError):
+                self.broken = True  # the window is gone; the receiving loop sees it too
+
+
+class _AnnouncedRuns(RunLog):
+    """The session's run log, which also tells the window what it cannot see from the events alone:
+    which run is current (by the engine's number) and a run's settings after a live edit."""
+
+    def __init__(self, announce):
+        super().__init__()
+        self._announce = announce
+
+    def switch(self, owner, experiment, fresh: bool = False) -> int:
+        number = super().switch(owner, experiment, fresh)
+        self._announce(p.RunSwitched(number, experiment))
+        return number
+
+    def observe(self, event: ev.Event, experiment) -> None:
+        if isinstance(event, ev.Edited):
+            self._announce(p.RunEdited(experiment))
+        super().observe(event, experiment)
+
+
+class Trainer:
+    """The one thread that touches Keras: runs jobs in order, across clients."""
+
+    def __init__(self):
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._loop, name="training", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            job()
+
+    def call(self, job) -> None:
+        self.jobs.put(job)
+
+    def drain(self) -> None:
+        """Wait until every job queued so far has run."""
+        done = threading.Event()
+        self.jobs.put(done.set)
+        done.wait()
+
+
+class Connection:
+    """One client: its session, data sets, sender and the state of its requests."""
+
+    def __init__(self, conn, trainer: Trainer, device: list):
+        self.conn = conn
+        self.trainer = trainer
+        self.device = device  # [str] once TensorFlow is loaded
+        self.sender = Sender(conn)
+        self.seq = 0  # commands received
+        self.latest = 0  # the newest edit generation asked for
+        self.carry_on = False  # an edit stopped a running run: the new model trains on
+        self.datasets: dict[int, object] = {}
+        self.logger = None
+        self.autosave_folder = ""
+        self._saved_at = 0.0  # when the autosave was last written (monotonic)
+        self._saved_epoch = -1
+        self._lock = threading.Lock()
+        self.session = Session(self._listen, self._state)
+        self.session.runs = _AnnouncedRuns(self.sender.put)
+        self.closed = False
+
+    # -- engine thread --------------------------------------------------------------------------
+    def _listen(self, event: ev.Event) -> None:
+        self.sender.put(event)
+        logger = self.logger
+        if logger is not None:
+            logger(event)
+        if isinstance(event, (ev.Paused, ev.Finished)) or (
+                isinstance(event, ev.Metrics) and time.monotonic() - self._saved_at >= AUTOSAVE_S):
+            self._autosave()
+
+    def _state(self, state: str) -> None:
+        self.sender.put(p.StateChanged(state, self.seq))
+
+    def _autosave(self) -> None:
+        """The current model into the autosave folder (atomically, replacing the last one)."""
+        engine, folder = self.session.engine, self.autosave_folder
+        self._saved_at = time.monotonic()
+        if not folder or engine is None or engine.model is None or not engine.epoch:
+            return
+        if (id(engine), engine.epoch) == self._saved_epoch:
+            return
+        from playground.core.export import write_run
+
+        try:
+            write_run(Path(folder), engine, engine.experiment, engine.dataset)
+        except Exception as exc:  # noqa: BLE001 - an autosave that fails must not stop the run
+            self.sender.put(p.Error(f"The autosave failed: {exc}", "", ""))
+            return
+        self._saved_epoch = (id(engine), engine.epoch)
+        self.sender.put(p.Autosaved(engine.epoch))
+
+    def _guard(self, what: str, fn, *args) -> bool:
+        try:
+            fn(*args)
+        except PlaygroundError as exc:
+            self.sender.put(p.Error(str(exc), "", ""))
+        except Exception as exc:  # noqa: BLE001 - the engine must survive and the user must know
+            self.sender.put(p.Error(str(exc), what, type(exc).__name__))
+        else:
+            return True
+        return False
+
+    def _model(self):
+        engine = self.session.engine
+        if engine is None or engine.model is None:
+            raise PlaygroundError(NO_MODEL)
+        return engine.model
+
+    def _edit(self, generation: int, experiment, dataset, carry_on: bool) -> None:
+        if generation < self.latest or self.closed:
+            return
+        if self._guard("Building the model", self.session.edit, experiment, dataset):
+            with self._lock:
+                if generation == self.latest:
+                    self.carry_on = False
+            self.sender.put(p.Prepared(generation, self.session.device))
+            if carry_on:
+                self.session.start()
+                self._run(experiment.training.epochs)
+
+    def _run(self, epochs: int) -> None:
+        if not self.closed:
+            self._guard("Training", self.session.run, epochs)
+        self.sender.put(p.Idle("run"))
+
+    def _step(self, kind: str) -> None:
+        self._guard("Training", self.session.step, kind)
+        self.sender.put(p.Idle("step"))
+
+    def _file_operation(self, operation: str, path: str) -> None:
+        if self._guard(_SENTENCES[operation], getattr(self, "_" + operation), path):
+            self.sender.put(p.FileDone(operation, path))
+
+    def _save_weights(self, path: str) -> None:
+        from playground.core import export
+
+        engine = self.session.engine
+        export.save_weights(self._model(), path, engine.experiment, engine.dataset)
+
+    def _save_model(self, path: str) -> None:
+        from playground.core import export
+
+        engine = self.session.engine
+        export.save_model(self._model(), path, engine.experiment, engine.dataset)
+
+    def _export_savedmodel(self, path: str) -> None:
+        from playground.core import export
+
+        engine = self.session.engine
+        export.export_savedmodel(self._model(), path, engine.experiment, engine.dataset)
+
+    def _save_history(self, path: str) -> None:
+        from playground.core import export
+
+        engine = self.session.engine
+        if engine is None or not engine.history:
+            raise PlaygroundError("There is no training history yet: train for an epoch first.")
+        export.save_history(engine.history, path)
+
+    def _load_weights(self, path: str) -> None:
+        from playground.core import export
+
+        engine = self.session.engine
+        export.load_weights_into(self._model(), path)
+        self.sender.put(ev.Weights(engine.epoch, engine.layer_weights()))
+        self.sender.put(engine.boundary() if engine.dataset.is_2d else engine.predictions())
+
+    def _save_run(self, number: int, path: str) -> None:
+        from playground.core.export import write_run
+
+        runs = self.session.runs
+        engine = next((e for e in (self.session.engine, *self.session.kept.values())
+                       if e is not None and e.model is not None and runs.number_of(e) == number), None)
+        if engine is None:
+            raise PlaygroundError("This run's model is no longer kept: a run can be saved while its model is the "
+                                  "current one or one of the last five that Undo can take back.")
+        out = Path(os.path.abspath(path))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PlaygroundError(f"Cannot make the folder {out.parent}: {exc.strerror or exc}.") from None
+        with FolderLock(out):  # a train --out writing there meanwhile is named, not overwritten
+            write_run(out, engine, engine.experiment, engine.dataset)
+
+    def _export_code(self, experiment, dataset, path: str, style: str, epochs: int) -> None:
+        from playground.core import codegen
+
+        codegen.export_code(experiment, path, style, dataset, epochs=epochs or None)
+
+    def _predict(self, x: np.ndarray) -> None:
+        def predict():
+            self._model()
+            self.sender.put(p.Predicted(self.session.engine.predict(np.asarray(x, np.float32))))
+        self._guard("Predicting", predict)
+
+    def _restore(self, folder: str, generation: int, dataset) -> None:
+        """Build the autosaved experiment's model and continue from the autosave in ``folder``."""
+        from playground.core import spec
+        from playground.core.export import read_history
+
+        if generation < self.latest:
+            return
+        source = Path(folder)
+        experiment = spec.load(source / "experiment.json")
+        history = read_history(source / "history.csv")
+        epochs = len(history.get("loss", ()))
+        self.session.edit(experiment, dataset)
+        self.session.engine.restore(source / "model.keras", epochs, history)
+        self.session.engine.replay()
+        self.sender.put(p.Prepared(generation, self.session.device))
+
+    # -- receiving thread -----------------------------------------------------------------------
+    def _dataset(self, key: int):
+        dataset = self.datasets.get(key)
+        if dataset is None:
+            raise p.ProtocolError(f"The window named a data set ({key}) it has not sent.")
+        return dataset
+
+    def handle(self, command) -> None:
+        """Carry out one command: at once where it only sets flags, else in the training thread."""
+        self.seq += 1
+        s, call = self.session, self.trainer.call
+        if isinstance(command, p.DatasetData):
+            self.datasets[command.key] = command.dataset
+        elif isinstance(command, p.ForgetDataset):
+            self.datasets.pop(command.key, None)
+        elif isinstance(command, p.Edit):
+            dataset = self._dataset(command.dataset)
+            running = s.state == "running"
+            if s.offer(command.experiment, dataset):
+                self.sender.put(p.Prepared(command.generation, s.device))
+                return
+            with self._lock:
+                self.carry_on = self.carry_on or running
+                self.latest = command.generation
+                carry_on = self.carry_on
+            call(lambda c=command: self._edit(c.generation, c.experiment, dataset, carry_on))
+        elif isinstance(command, p.Discard):
+            with self._lock:
+                self.carry_on = False
+                self.latest = command.generation
+            call(s.discard)
+        elif isinstance(command, p.Run):
+            if s.live:
+                s.resume()
+            else:
+                s.start()
+                call(lambda: self._run(command.epochs))
+            self._state(s.state)
+        elif isinstance(command, p.Pause):
+            s.pause()
+            self._state(s.state)
+        elif isinstance(command, p.Resume):
+            s.resume()
+            self._state(s.state)
+        elif isinstance(command, p.Stop):
+            s.stop()
+        elif isinstance(command, p.Step):
+            if command.kind not in ("epoch", "batch"):
+                raise p.ProtocolError(f"A step is an epoch or a batch, not {command.kind!r}.")
+            if not s.step_live(command.kind):
+                call(lambda: self._step(command.kind))
+            self._state(s.state)
+        elif isinstance(command, p.Reset):
+            s.stop()
+            call(lambda: self._guard("Resetting the weights", s.reset))
+        elif isinstance(command, p.FileOperation):
+            if command.operation not in FILE_OPERATIONS:
+                raise p.ProtocolError(f"The engine has no file operation {command.operation!r}.")
+            job = partial(self._file_operation, command.operation, command.path)
+            engine = s.engine
+            # in a paused run, between its chunks (the training thread waits inside the run)
+            if not (s.state == "paused" and engine is not None and engine.offer(job)):
+                call(job)
+        elif isinstance(command, p.SaveRun):
+            call(lambda: self._guard(_SENTENCES["save_run"], self._save_run, command.number, command.path)
+                 and self.sender.put(p.FileDone("save_run", command.path)))
+        elif isinstance(command, p.ExportCode):
+            dataset = self._dataset(command.dataset)
+            call(lambda: self._guard(_SENTENCES["export_code"], self._export_code, command.experiment, dataset,
+                                     command.path, command.style, command.epochs)
+                 and self.sender.put(p.FileDone("export_code", command.path)))
+        elif isinstance(command, p.Predict):
+            call(lambda: self._predict(command.x))
+        elif isinstance(command, p.SetWeight):
+            self._set_weight(command)
+        elif isinstance(command, p.KeepWeights):
+            s.keep_matching_weights = command.on
+        elif isinstance(command, p.TensorBoard):
+            self._tensorboard(command.folder)
+        elif isinstance(command, p.Autosave):
+            self.autosave_folder = command.folder
+        elif isinstance(command, p.Restore):
+            dataset = self._dataset(command.dataset)
+            with self._lock:
+                self.latest = command.generation
+            call(lambda: self._guard("Continuing from the autosave", self._restore, command.folder,
+                                     command.generation, dataset))
+        else:
+            raise p.ProtocolError(f"{type(command).__name__} is not a command the engine takes.")
+
+    def _set_weight(self, command: p.SetWeight) -> None:
+        from playground.core.engine import KernelEdit
+
+        engine = self.session.engine
+        if engine is None:
+            self.sender.put(p.Error("There is no model to set a weight in.", "", ""))
+            return
+        if not engine.offer(KernelEdit(command.layer, command.i, command.j, command.value)):
+            self.trainer.call(lambda: engine.set_kernel(command.layer, command.i, command.j, command.value))
+
+    def _tensorboard(self, folder: str) -> None:
+        from playground.core.tensorboard import TensorBoardLog
+
+        logger, self.logger = self.logger, None
+        if logger is not None:
+            logger.close()  # waits for an event it is writing; it takes no more
+        if folder:
+            try:
+                self.logger = TensorBoardLog(folder, self.session)
+            except PlaygroundError as exc:
+                self.sender.put(p.Error(str(exc), "", ""))
+
+    def close(self) -> None:
+        """The client is gone: stop the run, let the training thread finish what was asked, drop the session."""
+        self.closed = True
+        self.session.stop()
+        self.trainer.drain()
+        self.session.stop()  # a run that a queued edit carried on
+        self.trainer.drain()
+        if self.logger is not None:
+            self.logger.close()
+        self.sender.close()
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+_SENTENCES = {  # what failed, for the window's sentence (it translates them: context "Worker")
+    "save_weights": "Exporting the weights to", "save_model": "Exporting the model to",
+    "export_savedmodel": "Exporting a SavedModel to", "save_history": "Exporting the training history to",
+    "load_weights": "Loading the weights from", "save_run": "Saving the run to",
+    "export_code": "Exporting Python code to",
+}
+
+
+class Server:
+    """Loads TensorFlow, then serves clients: one, or with ``many`` any number, each with a session of its
+    own (their Keras work shares the one training thread, in the order it was asked for)."""
+
+    def __init__(self, listener, many: bool = False, verbose: bool = False):
+        self.listener = listener
+        self.many = many
+        self.trainer = Trainer()
+        self.device: list = []
+        self.load_error = ""
+        self.trainer.call(lambda: self._load(verbose))
+
+    def _load(self, verbose: bool) -> None:
+        from playground.core.engine import configure_gpus, leave_cores_free
+        from playground.tf_quiet import import_tensorflow
+
+        try:
+            import_tensorflow(verbose)
+            leave_cores_free(1)  # the window keeps a core of its own: it stays smooth while training runs
+            gpus = configure_gpus()
+            self.device.append(f"GPU ({len(gpus)})" if gpus else "CPU")
+        except Exception as exc:  # noqa: BLE001 - said to the window, which cannot train then
+            self.load_error = f"Loading TensorFlow failed: {type(exc).__name__}: {exc}"
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn = self.listener.accept()
+            except (OSError, EOFError, AuthenticationError) as exc:  # a side without the token, or one that left
+                print(f"playground engine: refused a connection: {type(exc).__name__}: {exc}", file=sys.stderr)
+                continue
+            if not self.many:
+                self.serve_one(conn)
+                return
+            threading.Thread(target=self.serve_one, args=(conn,), name="engine-client", daemon=True).start()
+
+    def serve_one(self, conn) -> None:
+        client = Connection(conn, self.trainer, self.device)
+
+        def hello():
+            if self.load_error:
+                client.sender.put(p.Error(self.load_error, "", ""))
+            else:
+                client.sender.put(p.Ready(self.device[0]))
+        self.trainer.call(hello)
+        try:
+            while not client.sender.broken:
+                try:
+                    commands = p.receive(conn)
+                except p.ProtocolError as exc:  # said to the window; nothing in the frame is carried out
+                    client.sender.put(p.Error(f"The engine refused a message: {exc}", "", ""))
+                    continue
+                for command in commands:
+                    try:
+                        client.handle(command)
+                    except p.ProtocolError as exc:
+                        client.sender.put(p.Error(f"The engine refused a message: {exc}", "", ""))
+        except (EOFError, OSError):
+            pass
+        finally:
+            client.close()
+
+
+def read_token(path: str | None) -> bytes:
+    """The token: from the file ``path``, else the environment (``PLAYGROUND_ENGINE_TOKEN``)."""
+    if path:
+        try:
+            token = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise PlaygroundError(f"Cannot read the token file {path}: {exc.strerror or exc}.") from None
+    else:
+        token = os.environ.get(TOKEN_ENV, "")
+    if len(token) < 16:
+        raise PlaygroundError(f"The engine needs a token of at least 16 characters: in {TOKEN_ENV} or a file "
+                              "named by --token-file.")
+    return token.encode()
+
+
+def main(address: str, token: bytes, many: bool = False, verbose: bool = False) -> int:
+    """``playground engine``: listen at ``address`` and serve until the client (or, with ``many``,
+    the process that started it) goes."""
+    die_with_parent()
+    listener = p.listen(address, token)
+    print(f"playground engine: listening at {address}", file=sys.stderr, flush=True)
+    try:
+        Server(listener, many, verbose).serve()
+    finally:
+        listener.close()
+    return 0

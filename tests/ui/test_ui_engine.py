@@ -1,0 +1,146 @@
+"""The engine in its own process (playground.core.server, playground.ui.client): the window's process
+never loads TensorFlow, a killed engine leaves the window whole and Train continues from the
+autosave, closing the window ends its engine, and the engine refuses what is not its protocol."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from multiprocessing import AuthenticationError
+
+import numpy as np
+import pytest
+
+from playground.core import protocol as p
+from playground.ui.client import ENGINE_ENV, TOKEN_ENV
+
+WINDOW_SCRIPT = textwrap.dedent("""
+    import json, sys, time
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from playground import plots
+    from playground.ui import MainWindow
+    plots.configure()
+    window = MainWindow()
+    window.show()
+    def wait(condition, seconds):
+        end = time.monotonic() + seconds
+        while not condition() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.005)
+        return condition()
+    ready = wait(lambda: window.tensorflow_ready and window.trainer.model_current, 120)
+    window.trainer.run(20)
+    trained = wait(lambda: len(window.curves.series("loss", "train")[1]) == 20 and not window.trainer.live, 120)
+    print(json.dumps({"ready": ready, "trained": trained, "tensorflow": "tensorflow" in sys.modules,
+                      "keras": "keras" in sys.modules}))
+    window.close()
+""")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.timeout(300)
+def test_the_windows_process_never_imports_tensorflow(engine_server):
+    done = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT], capture_output=True, text=True, timeout=280)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["ready"] and result["trained"], "the window in its own process did not train"
+    assert not result["tensorflow"] and not result["keras"], "the window's process imported TensorFlow"
+
+
+@pytest.fixture
+def own_engine(monkeypatch):
+    """Windows made in this test start an engine process of their own."""
+    monkeypatch.delenv(ENGINE_ENV, raising=False)
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_closing_the_window_leaves_no_engine_process(own_engine, make_window):
+    window = make_window()
+    pid = window.trainer.pid
+    assert pid is not None and _alive(pid)
+    window.close()
+    assert not _alive(pid), "the engine process outlived its window"
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_engine_leaves_the_window_whole_and_train_continues_from_the_autosave(own_engine, make_window,
+                                                                                      driver, qtbot):
+    window = make_window()
+    driver.type_into(driver.spin(window, "epochsSpin"), 1_000_000)
+    driver.click(window, "trainButton")
+    driver.wait_until(lambda: driver.epoch(window) >= 10, "training", 60_000)
+    driver.click(window, "trainButton")  # pause: the engine autosaves
+    driver.wait_until(lambda: window.statusBar().currentMessage().startswith("Paused at epoch"), "the pause")
+    (saved,) = driver.status(window, r"Paused at epoch (\d+)\.")
+    driver.wait_until(lambda: window.trainer._autosaved == saved, "the autosave at the pause", 30_000)
+    driver.click(window, "trainButton")  # resume, then the engine dies mid-run
+    driver.wait_until(lambda: driver.epoch(window) > saved + 5, "training on")
+    pid = window.trainer.pid
+    os.kill(pid, signal.SIGKILL)
+    driver.wait_until(lambda: any("stopped unexpectedly" in w for w in window.dialogs.warnings), "the sentence")
+    assert len(window.dialogs.warnings) == 1
+    assert not window.trainer.live and driver.button(window, "trainButton").text() == "Train"
+    shown = window.curves.series("loss", "train")[1]
+    assert len(shown) > saved + 5, "the curves were cleared when the engine died"
+    assert window.runs_panel.table.rowCount() == 1, "the Runs table lost the run"
+
+    driver.click(window, "trainButton")  # a fresh engine, from the autosave
+    driver.wait_until(lambda: window.trainer.pid not in (None, pid) and driver.epoch(window) > saved + 3,
+                      "Train after the crash trains again", 120_000)
+    assert not _alive(pid)
+    after = window.curves.series("loss", "train")[1]
+    np.testing.assert_array_equal(after[:saved], shown[:saved],
+                                  err_msg="the fresh engine did not continue from the autosaved history")
+    driver.click(window, "stopButton")
+    driver.wait_idle(window)
+
+
+@pytest.mark.timeout(300)
+def test_the_engine_refuses_hostile_messages_and_wrong_tokens_and_serves_on(engine_server):
+    address, token = os.environ[ENGINE_ENV], os.environ[TOKEN_ENV].encode()
+    with pytest.raises(AuthenticationError):
+        p.connect(address, b"not the token, not at all")
+    conn = p.connect(address, token)
+    try:
+        deadline = time.monotonic() + 240
+        while not any(isinstance(m, p.Ready) for m in p.receive(conn)):
+            assert time.monotonic() < deadline
+        hostile = [b"junk", p.encode(p.Run(5))[:-2], json.dumps({"type": "Run"}).encode(),
+                   p.encode(p.Pause()).replace(b'"Pause"', b'"Evil!"'),
+                   p.encode(p.Run(5)).replace(b'"epochs":5', b'"epochs":"5"')]
+        for frame in hostile:
+            conn.send_bytes(frame)
+        errors = []
+        while len(errors) < len(hostile):
+            errors += [m.text for m in p.receive(conn) if isinstance(m, p.Error)]
+        assert all(e.startswith("The engine refused a message: ") and e.endswith(".") for e in errors), errors
+        p.send(conn, p.Pause())  # the first command it carries out: nothing before it ran
+        while True:
+            states = [m for m in p.receive(conn) if isinstance(m, p.StateChanged)]
+            if states:
+                break
+        assert states[0] == p.StateChanged("idle", 1), "a refused message was carried out"
+    finally:
+        conn.close()
+
+
+def test_the_engine_command_needs_a_token(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    done = subprocess.run([sys.executable, "-m", "playground", "engine", "--listen", f"unix:{tmp_path}/e.sock"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and "needs a token" in done.stderr and "Traceback" not in done.stderr
