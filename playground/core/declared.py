@@ -237,6 +237,9 @@ _LAYER_KEYS = {"layers", "layer", "forward_layer", "backward_layer", "cell", "ce
 @functools.lru_cache(maxsize=1)
 def keras_layer_names() -> frozenset[str]:
     """Every name a Keras layer class goes by: its subclasses of ``Layer`` and ``keras.layers``' aliases."""
+    from playground.tf_quiet import import_tensorflow
+
+    import_tensorflow()  # quietly, as the command line asks (this may be the first import of Keras)
     import keras
 
     found, todo = set(), [keras.layers.Layer]

@@ -213,7 +213,7 @@ def test_a_first_word_that_is_no_command_or_file_exits_2_without_a_window(word, 
     assert result.returncode == 2, f"'{word}' opened the window or failed otherwise:\n{result.stderr}"
     sentence = one_sentence(result)
     assert f"'{word}' is neither a command nor an existing file" in sentence
-    assert "commands: train, datasets, inspect" in sentence
+    assert "commands: train, sweep, datasets, inspect, code, engine" in sentence
     if hint:
         assert hint in sentence, f"no '{hint}' in: {sentence}"
     else:
