@@ -139,6 +139,7 @@ def test_exported_code_trains_the_epochs_the_model_was_trained_not_the_target(ma
     _train(window, driver, qtbot, 3)
     driver.type_into(driver.spin(window, "epochsSpin"), 5000)  # the next target, not trained yet
     assert window.export_code(tmp_path / "trained.py", "functional")
+    driver.wait_until((tmp_path / "trained.py").exists, "the engine wrote the code")
     assert "epochs=3," in (tmp_path / "trained.py").read_text()
     assert "epochs=5000" not in (tmp_path / "trained.py").read_text()
 

@@ -92,7 +92,8 @@ def test_the_activation_plot_draws_the_curve_and_its_derivative(panel):
 def test_view_opens_the_lab_and_file_exports_python_code(make_window, driver, qtbot, tmp_path):
     window = make_window()
     dock = window.docks["lab"]
-    assert window.tabifiedDockWidgets(dock) == [window.docks["weights"]]  # a tab behind Weights
+    # a tab behind Output, beside Weights
+    assert set(window.tabifiedDockWidgets(dock)) == {window.docks["output"], window.docks["weights"]}
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     lab_action = next(a for a in view.actions() if a.text() == "Loss && Activation Lab")
     lab_action.trigger()  # hides it
