@@ -100,6 +100,12 @@ class Session:
     def _settled(self) -> State:
         return "stopped" if self.epoch else "idle"
 
+    def _settle_unless_started(self) -> None:
+        """After a step: stopped (or idle), unless a run was asked for meanwhile (:meth:`start`, from
+        another thread, while the step trained): that run's state stands until it ends."""
+        if not self.live:
+            self._set(self._settled())
+
     @staticmethod
     def key(experiment: Experiment, dataset) -> tuple:
         """What a model is built from: its experiment's :func:`model_key` and its data (by object)."""
@@ -232,7 +238,7 @@ class Session:
         if self.engine is None:
             raise PlaygroundError(NO_MODEL)
         getattr(self.engine, f"step_{kind}")()
-        self._set(self._settled())
+        self._settle_unless_started()
 
     def reset(self) -> None:
         """New initial weights for the same architecture (the old ones are not kept)."""

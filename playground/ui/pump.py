@@ -160,6 +160,7 @@ class EventPump:
         elif isinstance(event, ev.Started):
             self._device = event.device
             self._texts["running"] = self.tr("Training to epoch {0} on {1}…").format(event.total_epochs, event.device)
+            self._texts.pop("paused", None)  # a pause of an earlier run is not this one's
         elif isinstance(event, ev.Edited):
             self.curves.add_marker(event.epoch, event.label)
             self.statusBar().showMessage(self.tr("Applied at epoch {0}: {1}.").format(event.epoch, event.label), 5000)
@@ -211,7 +212,8 @@ class EventPump:
             return self.tr("Loading TensorFlow…")
         state = self.trainer.state
         if state in ("running", "paused"):
-            return self._texts.get(state) or self.tr("Training…")
+            # a pause asked for says "Pausing…" until the run says where it paused
+            return self._texts.get(state) or (self.tr("Pausing…") if state == "paused" else self.tr("Training…"))
         return self._texts.get("idle") or (self.tr("Ready to train.") if self.trainer.model_current else "")
 
     @Slot()

@@ -104,7 +104,6 @@ def test_optimizer_schedule_and_loss_reach_the_exported_model(make_window, drive
 
 
 @pytest.mark.timeout(240)
-@pytest.mark.xfail(reason="issue 16 follow-up: with the engine in its own process a run's state can reach the window before its last events, so the status bar can show the previous run's text for a moment (seen 2026-12-07)", strict=False)
 def test_seed_device_batch_size_and_epochs_reach_the_run(make_window, driver, qtbot):
     window = make_window()
     network = window.network
