@@ -403,6 +403,10 @@ Task: {1}.</source>
         <translation>正在训练…</translation>
     </message>
     <message>
+        <source>Pausing…</source>
+        <translation>正在暂停…</translation>
+    </message>
+    <message>
         <source>Ready to train.</source>
         <translation>可以开始训练了。</translation>
     </message>
