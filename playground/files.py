@@ -337,3 +337,18 @@ class FolderLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def read_csv_table(path: str | os.PathLike, first_column: str, what: str) -> list[list[str]]:
+    """The rows of a CSV file the app wrote (header first), or a sentence: one that cannot be read, or
+    whose first column is not ``first_column`` (it is not ``what``)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+    if not rows or rows[0][:1] != [first_column]:
+        raise PlaygroundError(f"{path} is not {what}: its first column should be '{first_column}'.")
+    return rows

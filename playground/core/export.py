@@ -29,7 +29,8 @@ from playground.core.build import INPUT_NAME, TARGET_SCALING, target_scaling
 from playground.core.declared import Unsized, declared_weights
 from playground.core.spec import Experiment, from_logits
 from playground.errors import PlaygroundError
-from playground.files import atomic_dir, atomic_path, csv_safe, replace_folder, write_text_atomic
+from playground.files import (atomic_dir, atomic_path, csv_safe, read_csv_table, replace_folder,
+                             write_text_atomic)
 
 if TYPE_CHECKING:
     import keras
@@ -342,13 +343,7 @@ def check_resumed(run: Run, engine) -> None:
 
 def read_history(path: Path) -> dict[str, list[float]]:
     """A history.csv as written by ``save_history``: ``epoch`` 1, 2, … then one figure per column."""
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
-    if not rows or rows[0][:1] != ["epoch"]:
-        raise PlaygroundError(f"{path} is not a training history: its first column should be 'epoch'.")
+    rows = read_csv_table(path, "epoch", "a training history")
     columns = rows[0][1:]
     history: dict[str, list[float]] = {c: [] for c in columns}
     for epoch, row in enumerate(rows[1:], start=1):

@@ -53,7 +53,7 @@ from typing import Any, Callable, Iterable
 
 from playground.core import spec
 from playground.errors import PlaygroundError
-from playground.files import replace_folder, unfinished_writes, write_text_atomic
+from playground.files import read_csv_table, replace_folder, unfinished_writes, write_text_atomic
 
 SWEEP_FORMAT = "playground.sweep"
 SWEEP_VERSION = 1
@@ -560,13 +560,7 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """(columns, rows as text) of a sweep.csv."""
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise PlaygroundError(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.") from None
-    if not rows or rows[0][:1] != ["run"]:
-        raise PlaygroundError(f"{path} is not a sweep's table: its first column should be 'run'.")
+    rows = read_csv_table(path, "run", "a sweep's table")
     return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
 
 
