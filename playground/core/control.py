@@ -79,12 +79,14 @@ class RunControl:
             edits, self._edits = self._edits, []
         return edits
 
-    def next(self, on_pause: Callable[[], None]) -> tuple[bool, str | None, list]:
+    def next(self, on_pause: Callable[[], None],
+             done: Callable[[], bool] = lambda: False) -> tuple[bool, str | None, list]:
         """Between chunks: (stop asked, the step to do or None, the edits to apply), waiting while
-        paused with nothing to do; ``on_pause`` is called (holding the lock) before each wait. Edits
-        come before a step: a step waits for the next call."""
+        paused with nothing to do; ``on_pause`` is called (holding the lock) before each wait. A run
+        that is ``done`` (at its target) does not wait: a pause asked as it got there lets it finish.
+        Edits come before a step: a step waits for the next call."""
         with self._cond:
-            while self._paused and not self._stop and not self._steps and not self._edits:
+            while self._paused and not self._stop and not self._steps and not self._edits and not done():
                 on_pause()
                 self._cond.wait()
             step = self._steps.pop(0) if self._steps and not self._edits else None

@@ -285,8 +285,11 @@ class Engine:
                 self.listener(ev.Paused(self.epoch))
                 paused_reported = True
 
+        def at_target() -> bool:
+            return self.epoch >= self._target and self.batch == 0
+
         while True:
-            stop, step, edits = self._control.next(on_pause)
+            stop, step, edits = self._control.next(on_pause, at_target)
             for experiment in edits:
                 self._apply(experiment)
             if edits:
@@ -300,7 +303,7 @@ class Engine:
                 paused_reported = False
                 continue
             paused_reported = False
-            if self.epoch >= self._target and self.batch == 0:
+            if at_target():
                 break
             fill = epochs_to_fill(self.epoch, self.weight_history.stride, self._loops.snapshot_rows)
             if self._do_chunk(*self._pacer.chunk(self.epoch, self.batch, self.batches_per_epoch,

@@ -131,6 +131,27 @@ def test_stop_while_paused_ends_the_run():
 
 
 @pytest.mark.timeout(120)
+def test_a_pause_asked_as_the_run_reaches_its_target_lets_it_finish():
+    """The pause lands in the engine's thread just as the last epoch is done: the run ends there
+    ("Epoch N reached"), it does not wait paused at its target."""
+    rec = Recorder()
+    engine = None
+
+    def listen(event):
+        rec(event)
+        if isinstance(event, ev.Metrics) and event.epoch == 6:
+            engine.pause()
+
+    engine = Engine(xor_experiment(6), listen)
+    engine.prepare()
+    with live_run(engine) as (thread, result):
+        thread.join(30)
+        assert not thread.is_alive(), "the run waits paused at its target"
+    assert result["reason"] == "finished" and engine.epoch == 6
+    assert rec.of(ev.Paused) == []
+
+
+@pytest.mark.timeout(120)
 def test_pause_step_epoch_step_batch_resume_from_another_thread():
     """While paused, each step trains exactly what it names and pauses again; resume trains on."""
     rec = Recorder()
