@@ -3,8 +3,9 @@
 A snapshot is the weights (``Weights``: histograms, the kernels the diagram draws, dead ReLU units)
 and, of the same epoch, the decision boundary with the neuron maps (``Boundary``, 2-D data sets) or
 the test predictions (``Predictions``, the others). :class:`SnapshotEmitter` sends them at most every
-``SNAPSHOT_INTERVAL`` seconds, rarer where taking one costs more than a tenth of the time between,
-but never rarer than ``MAX_SNAPSHOT_INTERVAL`` (a one-off cost, such as a compile, must not stop them).
+``SNAPSHOT_INTERVAL`` seconds — after every chunk of a run, whose pacing aims at ~30 a second — rarer
+where taking one costs more than ``COST_SHARE`` of the time between, but never rarer than
+``MAX_SNAPSHOT_INTERVAL`` (a one-off cost, such as a compile, must not stop them).
 The functions here read the model through the loops compiled for it (:mod:`playground.core.loops`).
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ import numpy as np
 from playground.core import events as ev
 from playground.core.history import histogram
 
-SNAPSHOT_INTERVAL = 0.1
+SNAPSHOT_INTERVAL = 0.025  # below a chunk's time (pacing.TARGET_EVENT_INTERVAL): every chunk sends one
+COST_SHARE = 0.15  # of the time between two snapshots, at most, goes to taking them
 MAX_SNAPSHOT_INTERVAL = 1.0
 GRID = 100
 NEURON_GRID = 40  # the neuron maps' grid: thumbnails, drawn large on hover (TF Playground's are coarser)
@@ -42,7 +44,7 @@ class SnapshotEmitter:
             listener(event)
         self._last = time.perf_counter()
         cost = self._last - start
-        self._interval = min(max(SNAPSHOT_INTERVAL, 10 * cost), MAX_SNAPSHOT_INTERVAL)
+        self._interval = min(max(SNAPSHOT_INTERVAL, cost / COST_SHARE), MAX_SNAPSHOT_INTERVAL)
 
 
 def layer_weights(model, loops) -> tuple[ev.LayerWeights, ...]:

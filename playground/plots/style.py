@@ -6,9 +6,9 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy
 
 from playground.data import FEATURES, Dataset, feature_label
 
@@ -174,7 +174,8 @@ class LiveView:
     """What the live views share: what arrives marks them dirty, and :meth:`refresh` draws it once.
 
     A view stores events as they come (cheap) and draws in ``_draw``, which the window calls
-    through :meth:`refresh` at most ~30 times a second, and only when ``pending``.
+    through :meth:`refresh` when a whole snapshot of the model came (~30 times a second), and only when
+    ``pending``.
     """
 
     _dirty = False
@@ -192,6 +193,42 @@ class LiveView:
 
     def _draw(self) -> None:
         raise NotImplementedError
+
+
+class SteadyLabel(QLabel):
+    """A one-line label for a figure that changes at every refresh: it takes the width its layout gives
+    it (what does not fit is elided, the whole line is in :meth:`text`) and the height of one line, so a
+    new text never lays out the window again (a plain ``QLabel`` asks its parents for a new size each
+    time, and the window then repaints whole docks many times a second)."""
+
+    def __init__(self):
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name: one line, whatever its text
+        margins = self.contentsMargins()
+        return QSize(0, self.fontMetrics().height() + margins.top() + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.contentsRect().width())
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+        if shown != super().text():
+            super().setText(shown)
 
 
 class EmptyHint:

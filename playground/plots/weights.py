@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRa
 
 from playground.core import events
 from playground.core.history import PERCENTILES, Summary, WeightLog
-from playground.plots.style import BLUE, WHITE, LiveView, RangeFollower, image_value_at, make_plot, set_texts
+from playground.plots.style import (BLUE, WHITE, LiveView, RangeFollower, SteadyLabel, image_value_at, make_plot,
+                                    set_texts)
 
 ROWS = 60  # value bins of the history heatmap
 IMAGE_WIDTH = 400  # pixels across the heatmap's epoch axis (more than the history's columns)
@@ -84,7 +85,7 @@ class WeightsView(LiveView, QWidget):
         controls.addWidget(self.kernel_radio)
         controls.addWidget(self.bias_radio)
         controls.addStretch(1)
-        self.summary_label = QLabel()
+        self.summary_label = SteadyLabel()
         self.summary_label.setObjectName("weightSummary")
         self.summary_label.setContentsMargins(6, 0, 6, 0)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -204,8 +205,12 @@ class WeightsView(LiveView, QWidget):
         set_texts(self.distribution_plot, left=self.tr("{0} value").format(kind),
                   title=self.tr("{0} {1} percentiles by epoch").format(name, kind))
         self._draw_summary(name, summary)
-        self._draw_history(summary)
-        self._draw_distribution(summary)
+        # Only the tab shown is drawn (showing the other one draws it): a hidden plot costs the window's
+        # thread as much as a shown one.
+        if self.tabs.currentWidget() is self.history_plot:
+            self._draw_history(summary)
+        else:
+            self._draw_distribution(summary)
 
     def histogram(self) -> tuple[np.ndarray, np.ndarray]:
         """(edges, counts) of the latest histogram of the shown layer and kind (empty if none)."""

@@ -16,7 +16,7 @@ from playground.errors import PlaygroundError
 from playground.plots.curves import MAX_OVERLAYS, overlay_label
 from playground.ui import settings as saved
 
-REFRESH_S = 1 / 30  # views redraw at most ~30 times a second
+POLL_S = 1 / 60  # how often the queued events are looked at: a whole snapshot is drawn soon after it came
 MAX_HOLD_S = 3.0  # events wait at most this long for a whole snapshot of the model (one comes every <= 1 s)
 SETTLED = (ev.Paused, ev.Finished, ev.Diverged, ev.Failed)
 
@@ -58,7 +58,7 @@ class EventPump:
         self.statusBar().messageChanged.connect(lambda text: text or self._show_run_status())
         # The engine's events wait in a queue (see client.py); this timer takes them and redraws.
         self.timer = QTimer(self)
-        self.timer.setInterval(round(REFRESH_S * 1000))
+        self.timer.setInterval(round(POLL_S * 1000))
         self.timer.timeout.connect(self._take_events)
         self.timer.start()
 

@@ -255,3 +255,21 @@ def test_each_layers_latest_histogram_is_np_histogram_of_its_weights_in_keras(vi
             np.testing.assert_allclose(edges, expected_edges, rtol=1e-6, err_msg=f"{make}: {name} {kind} edges")
     if make == "wide":
         assert engine.model.get_layer("hidden_1").get_weights()[0].shape == (784, 128)
+
+
+def test_a_long_summary_line_is_elided_and_never_widens_the_view(view, qtbot):
+    """The summary changes at every refresh of a run: it must not ask the window for room (the dock
+    would grow and the window lay out and repaint again, many times a second)."""
+    rng = np.random.default_rng(6)
+    before = view.minimumSizeHint().width()
+    rows = skewed(rng, (3, 24)) * 1e6 + 1e-9  # figures of many digits: a line wider than the view
+    view.add_history(history_event(np.array([123456, 123457, 123458]), rows))
+    view.resize(260, 500)
+    view.refresh()
+    qtbot.wait(10)
+    label = view.summary_label
+    assert view.minimumSizeHint().width() == before, "the summary line widened the view"
+    assert label.text().startswith("epoch 123458 · mean"), label.text()
+    shown = super(type(label), label).text()
+    assert shown.endswith("…") and len(shown) < len(label.text()), f"the cut line {shown!r} is not elided"
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
