@@ -183,6 +183,7 @@ class Connection:
         self.seq = 0  # commands received
         self.latest = 0  # the newest edit generation asked for
         self.carry_on = False  # an edit stopped a running run: the new model trains on
+        self._queued = self._taken = 0  # model changes queued for the training thread, and taken up there
         self.datasets: dict[int, object] = {}
         self.logger = None
         self.autosave_folder = ""
@@ -241,17 +242,25 @@ class Connection:
             raise PlaygroundError(NO_MODEL)
         return engine.model
 
-    def _edit(self, generation: int, experiment, dataset, carry_on: bool) -> None:
+    def _edit(self, generation: int, experiment, dataset) -> None:
+        with self._lock:
+            self._taken += 1
         if generation < self.latest or self.closed:
             return
         if self._guard("Building the model", self.session.edit, experiment, dataset):
-            with self._lock:
+            with self._lock:  # read now: a Stop asked for since the edit came cancels the carrying on
+                carry_on = self.carry_on and generation == self.latest
                 if generation == self.latest:
                     self.carry_on = False
             self.sender.put(p.Prepared(generation, self.session.device))
             if carry_on:
                 self.session.start()
                 self._run(experiment.training.epochs)
+
+    def _discard(self) -> None:
+        with self._lock:
+            self._taken += 1
+        self.session.discard()
 
     def _run(self, epochs: int) -> None:
         if not self.closed:
@@ -362,19 +371,24 @@ class Connection:
         elif isinstance(command, p.Edit):
             dataset = self._dataset(command.dataset)
             running = s.state == "running"
-            if s.offer(command.experiment, dataset):
+            with self._lock:
+                self.latest = command.generation  # an older edit still queued is skipped
+                waiting = self._queued > self._taken
+            # Into the live run, unless an earlier model change waits in the queue (it stopped the run,
+            # and this edit, such as an Undo of it, may be for the model that ran): then in order, after it.
+            if not waiting and s.offer(command.experiment, dataset):
                 self.sender.put(p.Prepared(command.generation, s.device))
                 return
             with self._lock:
                 self.carry_on = self.carry_on or running
-                self.latest = command.generation
-                carry_on = self.carry_on
-            call(lambda c=command: self._edit(c.generation, c.experiment, dataset, carry_on))
+                self._queued += 1
+            call(lambda c=command: self._edit(c.generation, c.experiment, dataset))
         elif isinstance(command, p.Discard):
             with self._lock:
                 self.carry_on = False
                 self.latest = command.generation
-            call(s.discard)
+                self._queued += 1
+            call(self._discard)
         elif isinstance(command, p.Run):
             if s.live:
                 s.resume()
@@ -389,6 +403,8 @@ class Connection:
             s.resume()
             self._state(s.state)
         elif isinstance(command, p.Stop):
+            with self._lock:
+                self.carry_on = False  # a run an edit stopped stays stopped
             s.stop()
         elif isinstance(command, p.Step):
             if command.kind not in ("epoch", "batch"):

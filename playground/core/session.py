@@ -101,8 +101,9 @@ class Session:
         return "stopped" if self.epoch else "idle"
 
     def _settle_unless_started(self) -> None:
-        """After a step: stopped (or idle), unless a run was asked for meanwhile (:meth:`start`, from
-        another thread, while the step trained): that run's state stands until it ends."""
+        """After a step, a build or a reset: stopped (or idle), unless a run was asked for meanwhile
+        (:meth:`start`, from another thread, while the training thread was busy): that run's state
+        stands until it ends."""
         if not self.live:
             self._set(self._settled())
 
@@ -192,7 +193,8 @@ class Session:
         self.engine, self._key = engine, key
         while len(self.kept) > self.keep:
             self.kept.popitem(last=False)
-        self._set("preparing")
+        if not self.live:  # a run asked for meanwhile (start(), from another thread) stays asked for
+            self._set("preparing")
         self.listeners(NewModel(0))
         try:
             if engine is not None:
@@ -208,7 +210,7 @@ class Session:
                 self.engine.take_weights(old.model)
             return "new"
         finally:
-            self._set(self._settled())
+            self._settle_unless_started()
 
     def discard(self) -> None:
         """No model (the experiment has problems); the current one is kept for an Undo."""
@@ -243,11 +245,12 @@ class Session:
     def reset(self) -> None:
         """New initial weights for the same architecture (the old ones are not kept)."""
         if self.engine is not None:
-            self._set("preparing")
+            if not self.live:
+                self._set("preparing")
             self.listeners(NewModel(0))
             try:
                 self.engine.reset()
                 self.runs.switch(self.engine, self.engine.experiment, fresh=True)
                 self.engine.prepare()
             finally:
-                self._set(self._settled())
+                self._settle_unless_started()

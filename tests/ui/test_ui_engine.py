@@ -144,3 +144,80 @@ def test_the_engine_command_needs_a_token(tmp_path):
     done = subprocess.run([sys.executable, "-m", "playground", "engine", "--listen", f"unix:{tmp_path}/e.sock"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2 and "needs a token" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.timeout(300)
+def test_an_undo_of_a_model_change_while_training_carries_on_the_model_that_ran(engine_server):
+    """Units changed while training, then Undo at once (both edits reach the engine before the run has
+    stopped for the first): the run that was training carries on with its model. The change that was
+    undone never builds a model, and Stop leaves the trained model, not a fresh one at epoch 0."""
+    from playground.core.session import NewModel
+    from playground.data import load_dataset
+    from tests.core.experiments import xor_experiment
+
+    address, token = os.environ[ENGINE_ENV], os.environ[TOKEN_ENV].encode()
+    ran = xor_experiment(1_000_000)
+    changed = ran.model_copy(deep=True)
+    changed.model.layers[0].units = 3
+    deadline = time.monotonic() + 120
+    while True:  # the shared engine may still be starting
+        try:
+            conn = p.connect(address, token)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            assert time.monotonic() < deadline, "the engine never listened"
+            time.sleep(0.2)
+    seen = []
+    SNAPS = (p.ev.Metrics, p.ev.Progress, p.ev.Weights, p.ev.Boundary, p.ev.WeightHistory)
+
+    def until(condition, what, seconds=120):
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, \
+                f"waited for {what}; the engine said {[type(m).__name__ for m in seen if not isinstance(m, SNAPS)]}"
+            if conn.poll(0.2):
+                seen.extend(m for m in p.receive(conn) if not isinstance(m, (p.Predicted,)))
+
+    def epoch():
+        return max((m.epoch for m in seen if isinstance(m, p.ev.Metrics)), default=0)
+
+    try:
+        until(lambda: any(isinstance(m, p.Ready) for m in seen), "TensorFlow")
+        p.send(conn, p.DatasetData(1, load_dataset(**ran.dataset.model_dump())))
+        p.send(conn, p.Edit(1, ran, 1))
+        p.send(conn, p.Run(1_000_000))
+        until(lambda: epoch() >= 20, "20 epochs")
+        at = len(seen)
+        p.send(conn, p.Edit(2, changed, 1))
+        p.send(conn, p.Edit(3, ran, 1))  # Undo
+        until(lambda: any(isinstance(m, p.Prepared) and m.generation == 3 for m in seen[at:]), "the Undo's model")
+        undone_at = epoch()
+        until(lambda: any(isinstance(m, p.ev.Started) for m in seen[at:]) and epoch() > undone_at + 20,
+              "the run to carry on")
+        p.send(conn, p.Stop())
+        until(lambda: any(isinstance(m, p.Idle) for m in seen[at:])
+              and any(isinstance(m, p.StateChanged) and m.state == "stopped" for m in seen[at:]), "the stop")
+        end = time.monotonic() + 1.0  # anything still queued for the training thread comes now
+        until(lambda: time.monotonic() > end, "a second")
+        after = seen[at:]
+        assert not any(isinstance(m, NewModel) for m in after), \
+            f"a model was built for the undone change: {[type(m).__name__ for m in after if not isinstance(m, p.ev.Metrics)]}"
+        assert not any(isinstance(m, p.Prepared) and m.generation == 2 for m in after)
+        last = [m for m in after if isinstance(m, p.StateChanged)][-1]
+        assert last.state == "stopped", f"the session is {last.state} after Stop"
+        finished = [m for m in after if isinstance(m, p.ev.Finished)]
+        assert finished[-1].reason == "stopped" and finished[-1].epoch > 20
+
+        # A change, then Stop before its model has carried the run on: it is built, and nothing trains.
+        p.send(conn, p.Run(1_000_000))
+        until(lambda: epoch() > finished[-1].epoch + 20, "the run again")
+        at = len(seen)
+        p.send(conn, p.Edit(4, changed, 1))
+        p.send(conn, p.Stop())
+        until(lambda: any(isinstance(m, p.Prepared) and m.generation == 4 for m in seen[at:]), "the new model")
+        end = time.monotonic() + 1.0
+        until(lambda: time.monotonic() > end, "a second")
+        after = [type(m).__name__ for m in seen[at:] if not isinstance(m, SNAPS)]
+        assert "Started" not in after[after.index("NewModel"):], f"the run carried on after Stop: {after}"
+    finally:
+        conn.close()
