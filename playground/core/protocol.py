@@ -171,7 +171,8 @@ class Autosave:
 
 @dataclass(frozen=True)
 class Restore:
-    """Continue from the autosave in ``folder`` (a fresh engine after one died)."""
+    """Continue from the run folder ``folder``: the autosave (a fresh engine after one died), or a
+    saved run the user continues (a sweep's, one opened)."""
     folder: str
     generation: int
     dataset: int

@@ -65,6 +65,7 @@ class Row:
     shown: bool
     current: bool
     apart: str = ""  # why its curves cannot be drawn with the current run's ("" where they can)
+    source: str = ""  # the folder it was opened from ("" for a run trained here)
 
 
 def differs(run: Experiment, current: Experiment | None) -> str:
@@ -163,7 +164,7 @@ class RunLog:
             return [Row(r.number, r.name, "" if r is now else differs(r.experiment, settings),
                         tuple(f"at epoch {epoch}: {label}" for epoch, label in r.edits), r.epochs,
                         {k: v[-1] for k, v in r.history.items() if len(v)}, r.seconds, r.shown, r is now,
-                        "" if r is now else apart(r.experiment, settings))
+                        "" if r is now else apart(r.experiment, settings), r.source)
                     for r in self._runs.values() if r.epochs]
 
     def history(self, number: int) -> dict[str, np.ndarray]:
@@ -174,6 +175,11 @@ class RunLog:
     def experiment(self, number: int) -> Experiment:
         with self._lock:
             return self._get(number).experiment.model_copy(deep=True)
+
+    def source(self, number: int) -> str:
+        """The folder run ``number`` was opened from ("" for a run trained here)."""
+        with self._lock:
+            return self._get(number).source
 
     def number_of(self, owner: object) -> int:
         """The run ``owner`` (a model) trains; 0 if none."""

@@ -338,19 +338,20 @@ class Connection:
         self._guard("Predicting", predict)
 
     def _restore(self, folder: str, generation: int, dataset) -> None:
-        """Build the autosaved experiment's model and continue from the autosave in ``folder``."""
-        from playground.core import spec
-        from playground.core.export import read_history
+        """Build the experiment's model of the run folder ``folder`` (checked as ``train --resume``
+        checks it) and continue from it: weights, optimizer state, history."""
+        from playground.core.export import check_resumed, read_run
 
+        with self._lock:
+            self._taken += 1
         if generation < self.latest:
             return
-        source = Path(folder)
-        experiment = spec.load(source / "experiment.json")
-        history = read_history(source / "history.csv")
-        epochs = len(history.get("loss", ()))
-        self.session.edit(experiment, dataset)
-        self.session.engine.restore(source / "model.keras", epochs, history)
-        self.session.engine.replay()
+        run = read_run(folder)
+        self.session.edit(run.experiment, dataset)
+        engine = self.session.engine
+        engine.restore(run.folder / "model.keras", run.epochs, run.history)
+        check_resumed(run, engine)
+        engine.replay()
         self.sender.put(p.Prepared(generation, self.session.device))
 
     # -- receiving thread -----------------------------------------------------------------------
@@ -443,9 +444,12 @@ class Connection:
             self.autosave_folder = command.folder
         elif isinstance(command, p.Restore):
             dataset = self._dataset(command.dataset)
-            with self._lock:
+            with self._lock:  # it replaces the model: a live run stops, and does not carry on
                 self.latest = command.generation
-            call(lambda: self._guard("Continuing from the autosave", self._restore, command.folder,
+                self.carry_on = False
+                self._queued += 1
+            s.stop()
+            call(lambda: self._guard("Continuing the saved run", self._restore, command.folder,
                                      command.generation, dataset))
         else:
             raise p.ProtocolError(f"{type(command).__name__} is not a command the engine takes.")

@@ -58,7 +58,7 @@ SENTENCES = {  # the engine's words for what failed or finished (context "Worker
 }
 _FAILURES = (QT_TRANSLATE_NOOP("Worker", "Loading TensorFlow"), QT_TRANSLATE_NOOP("Worker", "Building the model"),
              QT_TRANSLATE_NOOP("Worker", "Training"), QT_TRANSLATE_NOOP("Worker", "Resetting the weights"),
-             QT_TRANSLATE_NOOP("Worker", "Predicting"), QT_TRANSLATE_NOOP("Worker", "Continuing from the autosave"))
+             QT_TRANSLATE_NOOP("Worker", "Predicting"), QT_TRANSLATE_NOOP("Worker", "Continuing the saved run"))
 
 
 def _tr(text: str) -> str:
@@ -435,6 +435,17 @@ class EngineClient(QObject):
     def file_operation(self, operation: str, path: str) -> None:
         """An export or load on the model; ``done`` or ``error`` follows."""
         self._send(p.FileOperation(operation, str(path)))
+
+    def continue_run(self, folder: str, experiment: Experiment, dataset) -> None:
+        """Make the saved run in ``folder`` the current model (its weights, optimizer state and history;
+        ``experiment`` is its, as the window has it): a live run stops, and Train goes on from the saved
+        run's last epoch. The engine checks the folder; where it refuses it (``error`` says why), the
+        model is the one the window's last edit asked for."""
+        self._last_edit = (experiment.model_copy(deep=True), dataset)
+        if self.engine is None:
+            return
+        self._generation += 1
+        self._send(p.Restore(str(folder), self._generation, self._dataset_key(dataset)))
 
     def save_run(self, number: int, path: str) -> None:
         """Save run ``number`` (of :attr:`runs`) as a run folder; ``done`` or ``error`` follows."""

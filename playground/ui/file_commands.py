@@ -259,6 +259,35 @@ class FileCommands:
         self.docks["runs"].raise_()
         self.runs_panel.open_clicked()
 
+    @Slot(str)
+    def continue_run(self, folder: str) -> None:
+        """Continue Training Here (a double-click on a saved run in the Runs panel): the run's experiment
+        becomes the window's, as one step that Undo takes back, and its model the current one, with its
+        optimizer state and history; Train goes on from its last epoch. A live run stops first."""
+        from playground.ui.runs_panel import read_run_folder
+
+        try:
+            folder_path, experiment, _ = read_run_folder(folder)
+            self.state.load_dataset(experiment.dataset)  # read now: the edit below then applies at once
+        except PlaygroundError as exc:
+            self.dialogs.warning(self.tr("Cannot continue the run"), str(exc))
+            return
+        name = folder_path.name
+        if self.trainer.live and not self.dialogs.confirm(
+                self.tr("Continue Training Here"),
+                self.tr("Stop the current run and continue {0} here? The current run stays in the Runs "
+                        "table.").format(name), self.tr("Continue Here")):
+            return
+
+        def become(exp: Experiment) -> None:
+            for field, value in experiment.model_copy(deep=True):
+                setattr(exp, field, value)
+
+        self.state.edit(self.tr("Continue run {0}").format(name), become)
+        self.trainer.continue_run(str(folder_path), self.state.experiment, self.state.dataset)
+        self.statusBar().showMessage(self.tr("Continuing {0}: Train goes on from its last epoch.").format(name),
+                                     8000)
+
     @Slot()
     def sweep_clicked(self) -> None:
         """Training > Sweep…: runs of this experiment in a child process, into the Runs panel."""

@@ -50,6 +50,7 @@ class EventPump:
         w.fileDone.connect(self._file_done)
         w.idle.connect(self._on_idle)
         self.runs_panel.saveRequested.connect(self.trainer.save_run)
+        self.runs_panel.continueRequested.connect(self.continue_run)
         self._held: deque[ev.Event] = deque()  # events taken from the queue, to draw with the next snapshot
         self._held_since = time.monotonic()  # when events were last drawn
         self._texts: dict[str, str] = {}  # the run's status by the trainer's state: running, paused, idle

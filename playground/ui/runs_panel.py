@@ -57,6 +57,7 @@ class RunsPanel(QWidget):
 
     overlaysChanged = Signal()  # the earlier runs to draw on the curves (or their labels) changed
     saveRequested = Signal(int, str)  # save run (number) as a run folder (path): its model is the worker's
+    continueRequested = Signal(str)  # continue the saved run in this folder as the current model
 
     def __init__(self, runs: RunLog, dialogs, directory: Callable[[], str], parent: QWidget | None = None):
         super().__init__(parent)
@@ -96,6 +97,7 @@ class RunsPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.itemChanged.connect(self._item_changed)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.cellDoubleClicked.connect(self._double_clicked)
 
         def button(text: str, name: str, slot, tip: str) -> QPushButton:
             b = QPushButton(text)
@@ -186,6 +188,9 @@ class RunsPanel(QWidget):
         name.setFlags(fixed | Qt.ItemFlag.ItemIsEditable)
         name.setData(RUN, row.number)
         name.setData(Qt.ItemDataRole.DecorationRole, QColor(run_colour(row.number)))
+        if row.source:
+            name.setToolTip(self.tr("Saved in {0}. Double-click the row to continue training it here.").format(
+                row.source))
         edits = "\n".join(row.edits)
         tip = self.tr("Live edits:\n{0}").format(edits) if edits else ""
         differs = cell(row.differs or (self.tr("(current)") if row.current else ""), tip, Qt.AlignmentFlag.AlignLeft)
@@ -287,6 +292,19 @@ class RunsPanel(QWidget):
         except PlaygroundError as exc:
             self.dialogs.warning(self.tr("Cannot export the table"), str(exc))
 
+    @Slot(int, int)
+    def _double_clicked(self, row: int, column: int) -> None:
+        """A double-click on a saved run (opened, or a sweep's) continues it in the window; on the
+        name it renames, as on any run."""
+        item = self.table.item(row, NAME)
+        if column != NAME and item is not None:
+            self._continue(item.data(RUN))
+
+    def _continue(self, number: int) -> None:
+        folder = self.runs.source(number)
+        if folder:
+            self.continueRequested.emit(folder)
+
     @Slot(object)
     def _context_menu(self, pos) -> None:
         number = self.selected_run()
@@ -302,6 +320,10 @@ class RunsPanel(QWidget):
             menu.addAction(self.tr("Rename"), self.rename_selected)
             menu.addAction(self.tr("Delete"), self.delete_selected)
             menu.addAction(self.tr("Save Run…"), self.save_selected)
+            go_on = menu.addAction(self.tr("Continue Training Here"), lambda: self._continue(number))
+            go_on.setEnabled(bool(self.runs.source(number)))
+            go_on.setToolTip(self.tr("Make this saved run the current model: its experiment, weights, optimizer "
+                                     "state and history; Train goes on from its last epoch"))
             menu.addSeparator()
         menu.addAction(self.tr("Open Run…"), self.open_clicked)
         menu.addAction(self.tr("Export Table as CSV…"), self.export_clicked)

@@ -580,6 +580,30 @@ Task: {1}.</source>
         <source>Cannot export the image</source>
         <translation>无法导出图像</translation>
     </message>
+    <message>
+        <source>Cannot continue the run</source>
+        <translation>无法继续该运行</translation>
+    </message>
+    <message>
+        <source>Continue Training Here</source>
+        <translation>在此继续训练</translation>
+    </message>
+    <message>
+        <source>Stop the current run and continue {0} here? The current run stays in the Runs table.</source>
+        <translation>停止当前运行并在此继续 {0}？当前运行会保留在“运行”表中。</translation>
+    </message>
+    <message>
+        <source>Continue Here</source>
+        <translation>在此继续</translation>
+    </message>
+    <message>
+        <source>Continue run {0}</source>
+        <translation>继续运行 {0}</translation>
+    </message>
+    <message>
+        <source>Continuing {0}: Train goes on from its last epoch.</source>
+        <translation>正在继续 {0}：训练将从它的最后一轮接着进行。</translation>
+    </message>
 </context>
 <context>
     <name>LabPanel</name>
@@ -1597,6 +1621,10 @@ bias {1}</source>
         <translation>与当前运行不可比（{0}）：只有相同数据和目标的运行才能与它画在一起</translation>
     </message>
     <message>
+        <source>Saved in {0}. Double-click the row to continue training it here.</source>
+        <translation>保存在 {0}。双击该行即可在此继续训练它。</translation>
+    </message>
+    <message>
         <source>Live edits:
 {0}</source>
         <translation>训练中的修改：
@@ -1653,6 +1681,14 @@ bias {1}</source>
     <message>
         <source>Show on Curves</source>
         <translation>在曲线上显示</translation>
+    </message>
+    <message>
+        <source>Continue Training Here</source>
+        <translation>在此继续训练</translation>
+    </message>
+    <message>
+        <source>Make this saved run the current model: its experiment, weights, optimizer state and history; Train goes on from its last epoch</source>
+        <translation>把这个已保存的运行设为当前模型：它的实验、权重、优化器状态和历史；训练将从它的最后一轮接着进行</translation>
     </message>
 </context>
 <context>
@@ -2134,8 +2170,8 @@ bias {1}</source>
         <translation>预测</translation>
     </message>
     <message>
-        <source>Continuing from the autosave</source>
-        <translation>从自动保存继续</translation>
+        <source>Continuing the saved run</source>
+        <translation>继续已保存的运行</translation>
     </message>
 </context>
 <context>

@@ -190,3 +190,68 @@ def test_opening_a_folder_that_is_not_a_run_says_so(make_window, tmp_path):
     assert window.dialogs.warnings == [f"{tmp_path} is not a run folder: it has no experiment.json or "
                                        "history.csv (Save Run and train --out write them)."]
     assert window.runs_panel.table.rowCount() == 0
+
+
+def _double_click(qtbot, table, row: int, column: int) -> None:
+    table.window().docks["runs"].raise_()
+    qtbot.waitUntil(table.isVisible)
+    centre = table.visualItemRect(table.item(row, column)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a double-click's first press
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+@pytest.mark.timeout(300)
+def test_a_saved_run_double_clicked_continues_in_the_window_from_its_last_epoch(make_window, driver, qtbot,
+                                                                                  tmp_path):
+    import shutil
+
+    window = make_window()
+    table = window.runs_panel.table
+    driver.type_into(driver.spin(window, "epochsSpin"), 12)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    folder = tmp_path / "saved"
+    table.selectRow(_row_of(window, "Run 1"))
+    window.dialogs.paths = [str(folder)]
+    driver.click(window, "saveRunButton")
+    driver.wait_until(lambda: (folder / "run.json").is_file(), "Save Run writes the run folder")
+    saved = read_history(folder / "history.csv")
+    driver.click(window, "trainButton")  # the run trains on past what was saved: its kept model is not the folder's
+    driver.wait_idle(window)
+    assert driver.epoch(window) == 24
+    driver.type_into(driver.rows(window)[0].findChild(QSpinBox, "unitsSpin"), 3)  # another model is current
+    driver.wait_ready(window)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    window.dialogs.paths = [str(folder / "experiment.json")]
+    driver.click(window, "openRunButton")
+
+    _double_click(qtbot, table, _row_of(window, "saved"), EPOCHS)
+    driver.wait_until(lambda: driver.epoch(window) == 12 and not window.trainer.live and window.trainer.model_current,
+                      "the saved run is the current model")
+    assert window.dialogs.warnings == []
+    assert driver.rows(window)[0].findChild(QSpinBox, "unitsSpin").value() == 8, "the run's experiment is not shown"
+    np.testing.assert_array_equal(_shown_history(window)["loss"], saved["loss"], err_msg="its history is not drawn")
+    driver.click(window, "trainButton")  # at its target: 12 epochs more, from its optimizer state
+    driver.wait_idle(window)
+    loss = _shown_history(window)["loss"]
+    assert driver.epoch(window) == 24 and len(loss) == 24
+    np.testing.assert_array_equal(loss[:12], saved["loss"], err_msg="continuing rewrote the saved epochs")
+    assert abs(loss[12] - saved["loss"][-1]) < 0.25 * saved["loss"][-1], \
+        f"epoch 13 ({loss[12]:.4f}) does not go on from epoch 12 ({saved['loss'][-1]:.4f}): weights lost"
+    while window.state.undo_stack.undoText() != "Continue run saved":  # Train at the target's new targets
+        driver.undo(window)
+    driver.undo(window)
+    assert driver.rows(window)[0].findChild(QSpinBox, "unitsSpin").value() == 3, "Undo did not take it back"
+
+    # A folder whose files do not belong together (its history edited) is refused with the sentence.
+    torn = tmp_path / "torn"
+    shutil.copytree(folder, torn)
+    with open(torn / "history.csv", "a", encoding="utf-8") as f:
+        f.write("13,0.1,0.5,0.1,0.5\n")
+    window.dialogs.paths = [str(torn / "experiment.json")]
+    driver.click(window, "openRunButton")
+    _double_click(qtbot, table, _row_of(window, "torn"), EPOCHS)
+    driver.wait_until(lambda: bool(window.dialogs.warnings), "the refusal")
+    assert window.dialogs.warnings[-1].startswith(f"Cannot resume from {torn}: its history.csv is not the one"), \
+        window.dialogs.warnings
