@@ -546,7 +546,10 @@ class _TensorBoardLog:
 
 
 def _train_and_write(args, exp, saved, dataset, out: Path, run, lock) -> int:
+    import numpy as np
+
     from playground.core.export import RUN_FILES, RUN_MANIFEST, check_resumed
+    from playground.core.spec import no_better_than_mean
     from playground.tf_quiet import import_tensorflow
 
     done = run.epochs if run else 0
@@ -606,6 +609,10 @@ def _train_and_write(args, exp, saved, dataset, out: Path, run, lock) -> int:
             print(f"playground: stopped at epoch {engine.epoch:,} of {target:,}; wrote "
                   f"{', '.join((*RUN_FILES, RUN_MANIFEST))} to {out} as trained so far (python main.py train "
                   f"--resume {out} continues).", file=sys.stderr)
+        flat = no_better_than_mean(exp, dataset.task, dataset.y_train, dataset.y_test,
+                                   np.asarray(engine.history.get("test_mae", ())))
+        if flat is not None:  # what the window's Model panel says of such a model
+            print(f"playground: warning: {flat.message} {flat.fix}", file=sys.stderr)
         result = {"epochs": engine.epoch, **{k: v[-1] for k, v in engine.history.items() if v},
                   "seconds": round(printer.seconds, 3), "device": engine.device, "out": str(out),
                   "stopped": stopped}

@@ -113,3 +113,19 @@ def test_scaling_is_saved_in_the_experiment_file_and_old_files_get_it(tmp_path):
     old = exp.to_dict()
     del old["model"]["scale_targets"]  # a file written before the setting existed
     assert spec.from_dict(old).model.scale_targets is True
+
+
+def test_the_cli_says_when_a_regression_is_no_better_than_the_mean(diabetes_csv, tmp_path):
+    from tests.core.test_core_cli import run
+
+    flat, good = tmp_path / "flat.json", tmp_path / "good.json"
+    _experiment(diabetes_csv, False).save(flat)
+    _experiment(diabetes_csv, True).save(good)
+    result = run("train", flat, "--out", tmp_path / "flat")
+    assert result.returncode == 0, result.stderr
+    mae = json.loads(result.stdout.strip().splitlines()[-1])["test_mae"]
+    assert (f"playground: warning: After {EPOCHS[False]} epochs the test MAE is {mae:.4g}: no better than always "
+            "predicting the training targets' mean") in result.stderr, result.stderr
+    assert "Turn on Scale targets" in result.stderr
+    result = run("train", good, "--out", tmp_path / "good")
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
