@@ -93,8 +93,9 @@ def _jsonl(event: dict) -> None:
 
 def run(args) -> int:
     from playground.core import spec
-    from playground.core.sweep import LocalRunner, RayRunner, Sweep, parse_set, run_sweep
+    from playground.core.sweep import LocalRunner, RayRunner, Sweep, below_normal_priority, parse_set, run_sweep
 
+    below_normal_priority()  # batch work: the window (or the desktop) that started it comes first; workers inherit it
     base = spec.load(args.experiment)
     settings = [parse_set(text, base) for text in args.settings]
     sweep = Sweep(base, settings, args.repeats, args.epochs)

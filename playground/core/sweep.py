@@ -62,6 +62,7 @@ CSV_FIXED = ("seed", "epochs", "loss", "test_loss", "accuracy", "test_accuracy",
 """sweep.csv's columns after ``run`` and the swept paths: the final figures of each run (empty where
 its task has no such metric), its training seconds, ``finished`` or ``diverged``, its folder (relative)."""
 RUN_FILES = ("model.keras", "model.weights.h5", "history.csv", "experiment.json")
+WORKER_NICE = 10  # a local worker process's scheduling priority, below the window's (0)
 DONE = ("finished", "diverged")  # statuses of a run that trained and wrote its folder
 MAX_SETTINGS = 8
 MAX_RUNS = 10_000
@@ -303,13 +304,26 @@ class Sweep:
 _worker_threads: int | None = None
 
 
+def below_normal_priority() -> None:
+    """This process at ``WORKER_NICE`` (Unix; a process already lower stays so)."""
+    if not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, max(WORKER_NICE, os.getpriority(os.PRIO_PROCESS, 0)))
+    except OSError:
+        pass
+
+
 def worker_setup(threads: int) -> None:
     """A worker process's start: Ctrl-C is the sweep's to act on, TensorFlow imported quietly and
-    held to ``threads`` threads (its share of the cores)."""
+    held to ``threads`` threads (its share of the cores), and the process below normal priority
+    (``WORKER_NICE``): a sweep is batch work that takes every core, so the window and the rest of the
+    desktop come first; a machine that does nothing else trains it as fast."""
     global _worker_threads
     if _worker_threads is not None:
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    below_normal_priority()
     from playground.tf_quiet import import_tensorflow
 
     tf = import_tensorflow()

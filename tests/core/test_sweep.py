@@ -2,6 +2,9 @@
 refusal as a sentence (playground.core.sweep). No TensorFlow: nothing here trains."""
 import itertools
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -114,3 +117,17 @@ def test_description_names_what_a_resumed_sweep_must_share():
     described = json.loads(json.dumps(sweep.description()))
     assert described["settings"] == ["training.learning_rate"] and described["epochs"] == 3
     assert described["experiment"]["training"]["seed"] == 7
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="Unix process priorities")
+def test_a_sweep_worker_runs_below_normal_priority_once_lowered():
+    """Workers (local processes, Ray's) train at WORKER_NICE: the window and the desktop come first.
+    Ray reuses a worker for many runs: the priority is set, not lowered again at each."""
+    from playground.core.sweep import WORKER_NICE
+
+    code = ("import os; from playground.core.sweep import below_normal_priority as low; "
+            "low(); a = os.getpriority(os.PRIO_PROCESS, 0); low(); print(a, os.getpriority(os.PRIO_PROCESS, 0))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    assert out.stdout.split() == [str(max(WORKER_NICE, base))] * 2
