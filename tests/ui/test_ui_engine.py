@@ -148,8 +148,8 @@ def test_the_engine_command_needs_a_token(tmp_path):
 
 @pytest.mark.timeout(300)
 def test_an_undo_of_a_model_change_while_training_carries_on_the_model_that_ran(engine_server):
-    """Units changed while training, then Undo at once (both edits reach the engine before the run has
-    stopped for the first): the run that was training carries on with its model. The change that was
+    """Units changed while training, then Undo at once (both edits reach the engine, in one frame,
+    before the run has stopped for the first): the run that was training carries on with its model. The change that was
     undone never builds a model, and Stop leaves the trained model, not a fresh one at epoch 0."""
     from playground.core.session import NewModel
     from playground.data import load_dataset
@@ -188,8 +188,7 @@ def test_an_undo_of_a_model_change_while_training_carries_on_the_model_that_ran(
         p.send(conn, p.Run(1_000_000))
         until(lambda: epoch() >= 20, "20 epochs")
         at = len(seen)
-        p.send(conn, p.Edit(2, changed, 1))
-        p.send(conn, p.Edit(3, ran, 1))  # Undo
+        p.send(conn, p.Edit(2, changed, 1), p.Edit(3, ran, 1))  # a change and its Undo, in one frame
         until(lambda: any(isinstance(m, p.Prepared) and m.generation == 3 for m in seen[at:]), "the Undo's model")
         undone_at = epoch()
         until(lambda: any(isinstance(m, p.ev.Started) for m in seen[at:]) and epoch() > undone_at + 20,
@@ -212,8 +211,7 @@ def test_an_undo_of_a_model_change_while_training_carries_on_the_model_that_ran(
         p.send(conn, p.Run(1_000_000))
         until(lambda: epoch() > finished[-1].epoch + 20, "the run again")
         at = len(seen)
-        p.send(conn, p.Edit(4, changed, 1))
-        p.send(conn, p.Stop())
+        p.send(conn, p.Edit(4, changed, 1), p.Stop())
         until(lambda: any(isinstance(m, p.Prepared) and m.generation == 4 for m in seen[at:]), "the new model")
         end = time.monotonic() + 1.0
         until(lambda: time.monotonic() > end, "a second")
