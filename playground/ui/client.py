@@ -442,8 +442,10 @@ class EngineClient(QObject):
         run's last epoch. The engine checks the folder; where it refuses it (``error`` says why), the
         model is the one the window's last edit asked for."""
         self._last_edit = (experiment.model_copy(deep=True), dataset)
-        if self.engine is None:
-            return
+        if self.engine is None:  # it died: a fresh one (what it restores first, this Restore replaces)
+            if not self._loading or self._shut_down:
+                return
+            self._revive()
         self._generation += 1
         self._send(p.Restore(str(folder), self._generation, self._dataset_key(dataset)))
 

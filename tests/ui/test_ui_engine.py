@@ -15,8 +15,11 @@ from multiprocessing import AuthenticationError
 import numpy as np
 import pytest
 
+from PySide6.QtCore import Qt
+
 from playground.core import protocol as p
 from playground.ui.client import ENGINE_ENV, TOKEN_ENV
+from playground.ui.runs_panel import EPOCHS, NAME
 
 WINDOW_SCRIPT = textwrap.dedent("""
     import json, sys, time
@@ -219,3 +222,38 @@ def test_an_undo_of_a_model_change_while_training_carries_on_the_model_that_ran(
         assert "Started" not in after[after.index("NewModel"):], f"the run carried on after Stop: {after}"
     finally:
         conn.close()
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_saved_run_continued_after_the_engine_died_is_the_one_a_fresh_engine_restores(own_engine, make_window,
+                                                                                         driver, qtbot, tmp_path):
+    """Not the autosave (the model the dead engine had), but the saved run double-clicked."""
+    window = make_window()
+    driver.type_into(driver.spin(window, "epochsSpin"), 8)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    folder = tmp_path / "eight"
+    window.runs_panel.table.selectRow(0)
+    window.dialogs.paths = [str(folder)]
+    driver.click(window, "saveRunButton")
+    driver.wait_until(lambda: (folder / "run.json").is_file(), "Save Run")
+    driver.click(window, "trainButton")  # to epoch 16: the autosave holds 16 epochs
+    driver.wait_idle(window)
+    driver.wait_until(lambda: window.trainer._autosaved == 16, "the autosave at the end of the run", 30_000)
+    pid = window.trainer.pid
+    os.kill(pid, signal.SIGKILL)
+    driver.wait_until(lambda: any("stopped unexpectedly" in w for w in window.dialogs.warnings), "the sentence")
+    window.dialogs.paths = [str(folder / "experiment.json")]
+    driver.click(window, "openRunButton")
+    table = window.runs_panel.table
+    row = next(i for i in range(table.rowCount()) if table.item(i, NAME).text() == "eight")
+    window.docks["runs"].raise_()
+    qtbot.waitUntil(table.isVisible)
+    centre = table.visualItemRect(table.item(row, EPOCHS)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    driver.wait_until(lambda: window.trainer.pid not in (None, pid) and window.trainer.model_current
+                      and driver.epoch(window) == 8, "a fresh engine with the saved run", 120_000)
+    assert len(window.curves.series("loss", "train")[1]) == 8
+    assert window.dialogs.warnings[1:] == []
