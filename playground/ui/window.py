@@ -214,12 +214,23 @@ class MainWindow(EventPump, RunControls, FileCommands, QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
+        sweep = getattr(self, "sweep_dialog", None)
+        if sweep is not None and sweep.running and not self.dialogs.confirm(
+                self.tr("A sweep is running"),
+                self.tr("Stop the sweep and quit? Its finished runs are kept in its folder; running the same sweep "
+                        "again goes on from them."), self.tr("Stop and Quit")):
+            event.ignore()
+            return
         saved.save_window(self)
         self.shutdown()
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop training and end the training thread (idempotent)."""
+        """Stop training and a sweep (as its Stop does: the finished runs stay) and end the engine
+        (idempotent)."""
         if not self._shut_down:
             self._shut_down = True
+            sweep = getattr(self, "sweep_dialog", None)
+            if sweep is not None:
+                sweep.done(0)  # the sweep command ends its workers; killing it would leave them training
             self._stop_engine()

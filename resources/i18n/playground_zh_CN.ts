@@ -1104,6 +1104,18 @@ Task: {1}.</source>
         <source>&lt;b&gt;Playground&lt;/b&gt;: build a neural network point-and-click and watch a real Keras model learn, live. Everything you build exports to Keras&apos; own formats.</source>
         <translation>&lt;b&gt;Playground&lt;/b&gt;：用鼠标点选搭建神经网络，实时观察一个真正的 Keras 模型如何学习。你搭建的一切都能导出为 Keras 自己的格式。</translation>
     </message>
+    <message>
+        <source>A sweep is running</source>
+        <translation>扫描正在运行</translation>
+    </message>
+    <message>
+        <source>Stop the sweep and quit? Its finished runs are kept in its folder; running the same sweep again goes on from them.</source>
+        <translation>停止扫描并退出？已完成的运行会保留在它的文件夹中；再次运行同一扫描会从它们接着进行。</translation>
+    </message>
+    <message>
+        <source>Stop and Quit</source>
+        <translation>停止并退出</translation>
+    </message>
 </context>
 <context>
     <name>ModelPanel</name>

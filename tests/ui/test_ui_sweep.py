@@ -85,3 +85,51 @@ def test_stop_keeps_the_finished_runs(make_window, driver, qtbot, tmp_path):
         rows = list(csv.DictReader(f))
     assert [(r["training.epochs"], r["epochs"]) for r in rows] == [("2", "2")]
     assert "training.epochs=2,seed=0" in _table(window)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    from pathlib import Path
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc")
+def test_quitting_during_a_sweep_asks_and_ends_the_sweep_and_its_workers(make_window, driver, qtbot, tmp_path):
+    window = make_window(ready=False)
+    out = tmp_path / "quit"
+    dialog = _open(window, qtbot, out, [("training.epochs", "2,1000000")], epochs=5, workers=1)
+    dialog.path_boxes[1].setCurrentText("")
+    driver.press(dialog.start_button)
+    qtbot.waitUntil(lambda: len(dialog.numbers) == 1, timeout=SWEEP_TIMEOUT)  # the long run is training
+    sweep = dialog.process.processId()
+    workers = _children(sweep)
+    assert workers and all(_alive(w) for w in workers)
+    window.dialogs.confirm_answer = False
+    window.close()
+    assert window.isVisible() and dialog.running, "the window quit while a sweep ran, without asking"
+    assert window.dialogs.confirms[-1].startswith("Stop the sweep and quit?")
+    window.dialogs.confirm_answer = True
+    window.close()
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not _alive(sweep) and not any(_alive(w) for w in workers), timeout=60_000)
+    with open(out / "sweep.csv", newline="") as f:
+        assert [r["training.epochs"] for r in csv.DictReader(f)] == ["2"], "the finished run was not kept"
