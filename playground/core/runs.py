@@ -176,11 +176,6 @@ class RunLog:
         with self._lock:
             return self._get(number).experiment.model_copy(deep=True)
 
-    def source(self, number: int) -> str:
-        """The folder run ``number`` was opened from ("" for a run trained here)."""
-        with self._lock:
-            return self._get(number).source
-
     def number_of(self, owner: object) -> int:
         """The run ``owner`` (a model) trains; 0 if none."""
         with self._lock:

@@ -243,8 +243,6 @@ class Connection:
         return engine.model
 
     def _edit(self, generation: int, experiment, dataset) -> None:
-        with self._lock:
-            self._taken += 1
         if generation < self.latest or self.closed:
             return
         if self._guard("Building the model", self.session.edit, experiment, dataset):
@@ -257,10 +255,18 @@ class Connection:
                 self.session.start()
                 self._run(experiment.training.epochs)
 
-    def _discard(self) -> None:
+    def _change_model(self, job) -> None:
+        """Queue ``job`` (an edit that builds, a discard, a restore) for the training thread, counted
+        until it starts there: an edit that comes meanwhile waits behind it (see :meth:`handle`)."""
         with self._lock:
-            self._taken += 1
-        self.session.discard()
+            self._queued += 1
+
+        def counted():
+            with self._lock:
+                self._taken += 1
+            job()
+
+        self.trainer.call(counted)
 
     def _run(self, epochs: int) -> None:
         if not self.closed:
@@ -342,8 +348,6 @@ class Connection:
         checks it) and continue from it: weights, optimizer state, history."""
         from playground.core.export import check_resumed, read_run
 
-        with self._lock:
-            self._taken += 1
         if generation < self.latest:
             return
         run = read_run(folder)
@@ -382,14 +386,12 @@ class Connection:
                 return
             with self._lock:
                 self.carry_on = self.carry_on or running
-                self._queued += 1
-            call(lambda c=command: self._edit(c.generation, c.experiment, dataset))
+            self._change_model(lambda c=command: self._edit(c.generation, c.experiment, dataset))
         elif isinstance(command, p.Discard):
             with self._lock:
                 self.carry_on = False
                 self.latest = command.generation
-                self._queued += 1
-            call(self._discard)
+            self._change_model(s.discard)
         elif isinstance(command, p.Run):
             if s.live:
                 s.resume()
@@ -447,10 +449,9 @@ class Connection:
             with self._lock:  # it replaces the model: a live run stops, and does not carry on
                 self.latest = command.generation
                 self.carry_on = False
-                self._queued += 1
             s.stop()
-            call(lambda: self._guard("Continuing the saved run", self._restore, command.folder,
-                                     command.generation, dataset))
+            self._change_model(lambda: self._guard("Continuing the saved run", self._restore, command.folder,
+                                                   command.generation, dataset))
         else:
             raise p.ProtocolError(f"{type(command).__name__} is not a command the engine takes.")
 

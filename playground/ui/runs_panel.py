@@ -301,7 +301,7 @@ class RunsPanel(QWidget):
             self._continue(item.data(RUN))
 
     def _continue(self, number: int) -> None:
-        folder = self.runs.source(number)
+        folder = next((row.source for row in self._rows if row.number == number), "")
         if folder:
             self.continueRequested.emit(folder)
 
@@ -321,7 +321,7 @@ class RunsPanel(QWidget):
             menu.addAction(self.tr("Delete"), self.delete_selected)
             menu.addAction(self.tr("Save Run…"), self.save_selected)
             go_on = menu.addAction(self.tr("Continue Training Here"), lambda: self._continue(number))
-            go_on.setEnabled(bool(self.runs.source(number)))
+            go_on.setEnabled(bool(row.source))
             go_on.setToolTip(self.tr("Make this saved run the current model: its experiment, weights, optimizer "
                                      "state and history; Train goes on from its last epoch"))
             menu.addSeparator()
