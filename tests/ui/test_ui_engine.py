@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from playground.core import protocol as p
 from playground.ui.client import ENGINE_ENV, TOKEN_ENV
 from playground.ui.runs_panel import EPOCHS, NAME
+from tests.ui.conftest import alive
 
 WINDOW_SCRIPT = textwrap.dedent("""
     import json, sys, time
@@ -45,14 +46,6 @@ WINDOW_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 @pytest.mark.timeout(300)
 def test_the_windows_process_never_imports_tensorflow(engine_server):
     done = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT], capture_output=True, text=True, timeout=280)
@@ -74,9 +67,9 @@ def own_engine(monkeypatch):
 def test_closing_the_window_leaves_no_engine_process(own_engine, make_window):
     window = make_window()
     pid = window.trainer.pid
-    assert pid is not None and _alive(pid)
+    assert pid is not None and alive(pid)
     window.close()
-    assert not _alive(pid), "the engine process outlived its window"
+    assert not alive(pid), "the engine process outlived its window"
 
 
 @pytest.mark.timeout(400)
@@ -105,7 +98,7 @@ def test_a_killed_engine_leaves_the_window_whole_and_train_continues_from_the_au
     driver.click(window, "trainButton")  # a fresh engine, from the autosave
     driver.wait_until(lambda: window.trainer.pid not in (None, pid) and driver.epoch(window) > saved + 3,
                       "Train after the crash trains again", 120_000)
-    assert not _alive(pid)
+    assert not alive(pid)
     after = window.curves.series("loss", "train")[1]
     np.testing.assert_array_equal(after[:saved], shown[:saved],
                                   err_msg="the fresh engine did not continue from the autosaved history")

@@ -4,12 +4,14 @@ Stop keeps the finished runs. The runs train in the command's worker processes, 
 from __future__ import annotations
 
 import csv
+import sys
 
 import numpy as np
 import pytest
 
 from playground.core.export import read_history
 from playground.ui.runs_panel import EPOCHS, NAME, TEST_LOSS, TEST_METRIC
+from tests.ui.conftest import alive, children
 
 SWEEP_TIMEOUT = 600_000  # ms: four runs, workers starting TensorFlow on a loaded 2-core machine
 pytestmark = pytest.mark.timeout(900)
@@ -31,6 +33,15 @@ def _open(window, qtbot, out, sets: list[tuple[str, str]], epochs: int, workers:
     dialog.epochs.setValue(epochs)
     dialog.workers.setValue(workers)
     dialog.out.setText(str(out))
+    return dialog
+
+
+def _start_long_sweep(window, driver, qtbot, out):
+    """A 2-run sweep on one worker: the 2-epoch run finishes, the 1,000,000-epoch one is training on return."""
+    dialog = _open(window, qtbot, out, [("training.epochs", "2,1000000")], epochs=5, workers=1)
+    dialog.path_boxes[1].setCurrentText("")
+    driver.press(dialog.start_button)
+    qtbot.waitUntil(lambda: len(dialog.numbers) == 1, timeout=SWEEP_TIMEOUT)
     return dialog
 
 
@@ -73,10 +84,7 @@ def test_sweep_dialog_fills_the_runs_table_and_the_sweep_view(make_window, drive
 def test_stop_keeps_the_finished_runs(make_window, driver, qtbot, tmp_path):
     window = make_window(ready=False)
     out = tmp_path / "stopped"
-    dialog = _open(window, qtbot, out, [("training.epochs", "2,1000000")], epochs=5, workers=1)
-    dialog.path_boxes[1].setCurrentText("")
-    driver.press(dialog.start_button)
-    qtbot.waitUntil(lambda: len(dialog.numbers) == 1, timeout=SWEEP_TIMEOUT)
+    dialog = _start_long_sweep(window, driver, qtbot, out)
     driver.press(dialog.stop_button)
     qtbot.waitUntil(lambda: not dialog.running, timeout=120_000)
     assert dialog.summary["stopped"] and dialog.summary["runs"] == 1
@@ -87,42 +95,14 @@ def test_stop_keeps_the_finished_runs(make_window, driver, qtbot, tmp_path):
     assert "training.epochs=2,seed=0" in _table(window)
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux /proc)."""
-    from pathlib import Path
-
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    import os
-
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_quitting_during_a_sweep_asks_and_ends_the_sweep_and_its_workers(make_window, driver, qtbot, tmp_path):
     window = make_window(ready=False)
     out = tmp_path / "quit"
-    dialog = _open(window, qtbot, out, [("training.epochs", "2,1000000")], epochs=5, workers=1)
-    dialog.path_boxes[1].setCurrentText("")
-    driver.press(dialog.start_button)
-    qtbot.waitUntil(lambda: len(dialog.numbers) == 1, timeout=SWEEP_TIMEOUT)  # the long run is training
+    dialog = _start_long_sweep(window, driver, qtbot, out)
     sweep = dialog.process.processId()
-    workers = _children(sweep)
-    assert workers and all(_alive(w) for w in workers)
+    workers = children(sweep)
+    assert workers and all(alive(w) for w in workers)
     window.dialogs.confirm_answer = False
     window.close()
     assert window.isVisible() and dialog.running, "the window quit while a sweep ran, without asking"
@@ -130,6 +110,6 @@ def test_quitting_during_a_sweep_asks_and_ends_the_sweep_and_its_workers(make_wi
     window.dialogs.confirm_answer = True
     window.close()
     assert not window.isVisible()
-    qtbot.waitUntil(lambda: not _alive(sweep) and not any(_alive(w) for w in workers), timeout=60_000)
+    qtbot.waitUntil(lambda: not alive(sweep) and not any(alive(w) for w in workers), timeout=60_000)
     with open(out / "sweep.csv", newline="") as f:
         assert [r["training.epochs"] for r in csv.DictReader(f)] == ["2"], "the finished run was not kept"
