@@ -170,14 +170,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         _settle_tree(tmp, _mode(path) if path.exists() else _mode(tmp))
         if path.exists():
-            old = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old")
-            os.replace(path, old)
-            try:
-                os.replace(tmp, path)
-            except OSError:
-                os.replace(old, path)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
+            _replace_dir(tmp, path, path.with_name(f".{path.name}.{secrets.token_hex(4)}.old"))
         else:
             os.replace(tmp, path)
         _fsync_folder(path.parent)
@@ -268,21 +261,26 @@ def _swap_in(new: Path, path: Path) -> None:
     """Put the folder ``new`` in the place of the folder ``path``, with the entries of ``path`` that
     ``new`` lacks; on failure everything is back where it was."""
     moved: list[str] = []
-    old = new.with_name(new.name + ".old")
     try:
         for name in sorted(set(os.listdir(path)) - set(os.listdir(new))):
             os.rename(path / name, new / name)
             moved.append(name)
-        os.replace(path, old)
-        try:
-            os.replace(new, path)
-        except OSError:
-            os.replace(old, path)
-            raise
+        _replace_dir(new, path, new.with_name(new.name + ".old"))
     except OSError:
         for name in moved:
             with contextlib.suppress(OSError):
                 os.rename(new / name, path / name)
+        raise
+
+
+def _replace_dir(new: Path, path: Path, old: Path) -> None:
+    """The folder ``new`` takes the name of the folder ``path``, which moves to ``old`` first (a folder
+    cannot be renamed over another) and is then removed; on failure ``path`` is back in its place."""
+    os.replace(path, old)
+    try:
+        os.replace(new, path)
+    except OSError:
+        os.replace(old, path)
         raise
     shutil.rmtree(old, ignore_errors=True)
 

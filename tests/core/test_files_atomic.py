@@ -271,3 +271,28 @@ def test_a_symlink_to_a_folder_is_written_through(tmp_path):
     with files.atomic_dir(link) as tmp:
         (tmp / "model.txt").write_text("new")
     assert link.is_symlink() and (real / "model.txt").read_text() == "new"
+
+
+@pytest.mark.parametrize("writer", [files.atomic_dir, files.replace_folder])
+def test_a_folder_that_cannot_take_the_old_ones_place_leaves_the_old_one_whole(writer, tmp_path, monkeypatch):
+    """The old folder moves aside so the new one can take its name; when that rename fails, the old
+    folder (with a file a user put there) is back under its name and nothing hidden is left."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "history.csv").write_text("old\n")
+    (folder / "notes.txt").write_text("mine\n")
+    real = os.replace
+
+    def failing(src, dst):
+        if Path(dst) == folder and not str(src).endswith(".old"):  # the new folder into place (not the old back)
+            raise OSError(errno.EIO, "I/O error")
+        return real(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing)
+    with pytest.raises(PlaygroundError, match=str(folder)):
+        with writer(folder) as tmp:
+            (tmp / "history.csv").write_text("new\n")
+    monkeypatch.undo()
+    assert sorted(p.name for p in folder.iterdir()) == ["history.csv", "notes.txt"]
+    assert (folder / "history.csv").read_text() == "old\n" and (folder / "notes.txt").read_text() == "mine\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["run"], "a hidden folder was left beside it"
