@@ -45,13 +45,13 @@ import concurrent.futures
 import difflib
 import json
 import os
-import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
 from playground.errors import PlaygroundError
+from playground.interrupts import Interrupts
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("train", "sweep", "datasets", "inspect", "code", "engine")
@@ -291,7 +291,7 @@ class ProgressPrinter:
 
 # -- train: signals ---------------------------------------------------------------------------
 
-class _Interrupts:
+class _Interrupts(Interrupts):
     """SIGINT and SIGTERM while training: the first stops the engine at the end of its chunk (the
     files are then written), a second aborts. Before training begins and after the files are
     written there is nothing to save: the first aborts (before) or is ignored (after).
@@ -299,8 +299,6 @@ class _Interrupts:
     The handler only sets state and raises: printing from a handler can re-enter a stream the
     interrupted code was writing, so :meth:`report` prints the notice from the waiting loop.
     """
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self, printer: ProgressPrinter):
         self.engine = None  # set once it exists; until training begins a signal aborts
@@ -310,16 +308,6 @@ class _Interrupts:
         self.stopping = False
         self.finished = False
         self._reported = False
-        self._previous: dict = {}
-
-    def __enter__(self) -> "_Interrupts":
-        for sig in self.SIGNALS:
-            self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
 
     def _handle(self, signum, frame) -> None:
         if self.finished:

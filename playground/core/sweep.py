@@ -54,6 +54,7 @@ from typing import Any, Callable, Iterable
 from playground.core import spec
 from playground.errors import PlaygroundError
 from playground.files import read_csv_table, replace_folder, unfinished_writes, write_text_atomic
+from playground.interrupts import Interrupts
 
 SWEEP_FORMAT = "playground.sweep"
 SWEEP_VERSION = 1
@@ -644,26 +645,13 @@ def _prepare_folder(out: Path, sweep: Sweep) -> None:
 
 # -- running ---------------------------------------------------------------------------------------
 
-class _Stop:
+class _Stop(Interrupts):
     """SIGINT and SIGTERM during a sweep: the first asks it to stop (the runs under way end, the
     finished ones are kept), a second aborts at once. The handler only sets a flag; the sweep acts
     on it between its short waits, never in the middle of writing sweep.csv."""
 
     def __init__(self):
         self.asked = False
-        self._previous: dict = {}
-
-    def __enter__(self) -> "_Stop":
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
 
     def _handle(self, signum, frame) -> None:
         if self.asked:
