@@ -373,10 +373,6 @@ def train_run(experiment_json: str, folder: str) -> dict:
     return {"status": status, "seconds": seconds[0], "message": messages[-1] if messages else ""}
 
 
-def _local_run(experiment_json: str, folder: str) -> dict:
-    return train_run(experiment_json, folder)
-
-
 def _ray_run(experiment_json: str, threads: int) -> dict:
     """A Ray task: train into a temporary folder on whichever node runs it, and send the folder's
     files back (their bytes) for the sweep to write into the run's folder."""
@@ -435,7 +431,7 @@ class LocalRunner:
             initargs=(self.threads,))
 
     def submit(self, key: str, experiment_json: str, folder: Path) -> None:
-        future = self._pool.submit(_local_run, experiment_json, str(folder))
+        future = self._pool.submit(train_run, experiment_json, str(folder))
         future.add_done_callback(lambda done: self._finished(key, done))
 
     def _finished(self, key: str, future) -> None:
