@@ -550,7 +550,7 @@ def _train_and_write(args, exp, saved, dataset, out: Path, run, lock) -> int:
         from playground.core.listeners import Listeners
 
         listeners = Listeners([interrupts.listen, printer])
-        engine = interrupts.engine = Engine(exp, listeners, dataset)
+        engine = interrupts.engine = Engine(exp, listeners, dataset, views=False)
         log = None
         if args.logdir:
             from playground.core.tensorboard import RunWriter, run_folder

@@ -47,9 +47,12 @@ class Engine:
     """Trains one experiment; keeps the model, the epoch count and the history between runs."""
 
     def __init__(self, experiment: Experiment, listener: Listener | None = None, dataset=None,
-                 devices: tuple[str, ...] | None = None):
-        """``devices`` overrides the experiment's device choice, e.g. two logical CPUs in tests."""
+                 devices: tuple[str, ...] | None = None, views: bool = True):
+        """``devices`` overrides the experiment's device choice, e.g. two logical CPUs in tests.
+        ``views``: send the snapshots a window draws (weights, boundary, predictions); a run nobody
+        watches (``train``, a sweep's) skips them, a fifth of a short run's time."""
         self.experiment = experiment
+        self.views = views
         self._devices = devices
         self.listener: Listener = listener or (lambda event: None)
         self.dataset = dataset
@@ -391,6 +394,9 @@ class Engine:
     def _emit_snapshot(self, force: bool = False) -> None:
         """The model as it is now for every view at once: weights, and the boundary (2-D sets) or the
         test predictions (others), all of this epoch."""
+        if not self.views:
+            return
+
         def views():
             yield ev.Weights(self.epoch, self.layer_weights())
             if self._loops.grid_output is not None:
