@@ -19,8 +19,8 @@ set) before anything trains: a path that is not in the experiment, a value outsi
 equal values, or a combination that cannot train is refused with a sentence.
 
 **Where runs train.** Every run trains in a process of its own, never in the sweep's, which does
-not import TensorFlow: on this machine in a pool of plain processes (:class:`LocalRunner`,
-multiprocessing's *spawn*, one worker per core by default, each using its share of the cores), or
+not import TensorFlow: on this machine in plain processes of its own (:class:`LocalRunner`, multiprocessing's *spawn*,
+one worker per core by default, each using its share of the cores), or
 on Ray (:class:`RayRunner`: each run a Ray task with one CPU, or one GPU where the cluster has
 GPUs). A run goes out as its experiment's JSON and the folder to write, and comes back as the run
 folder's files; only plain values (text, numbers, file bytes) cross between processes.
@@ -42,7 +42,6 @@ import itertools
 import json
 import math
 import os
-import queue
 import shutil
 import signal
 import tempfile
@@ -356,7 +355,7 @@ def train_run(experiment_json: str, folder: str) -> dict:
     try:
         exp = spec.from_json(experiment_json)
         dataset = load_dataset(**exp.dataset.model_dump())
-        engine = Engine(exp, listen, dataset)
+        engine = Engine(exp, listen, dataset, views=False)
         engine.prepare()
         status = engine.run()
         if status == "failed":
@@ -406,11 +405,27 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def _worker_main(conn, threads: int) -> None:
+    """A local worker process: trains the runs it is sent, one at a time, until told to end (None)
+    or until the sweep's end of the pipe closes."""
+    worker_setup(threads)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        key, experiment_json, folder = job
+        conn.send((key, train_run(experiment_json, folder)))
+
+
 class LocalRunner:
-    """Runs on this machine: a pool of ``workers`` plain processes (spawned, so none inherits a
-    TensorFlow or a window), each run in one of them, each worker using cores / workers threads.
-    A worker that dies (the OOM killer, a crash inside TensorFlow) fails the runs it leaves
-    unfinished instead of hanging the sweep: they are reported, the finished ones kept."""
+    """Runs on this machine in ``workers`` plain processes of its own (spawned, so none inherits a
+    TensorFlow or a window), each training one run at a time with cores / workers threads. Runs and
+    results cross a pipe to the sweep's own children only, as plain values. A worker that dies (the
+    OOM killer, a crash inside TensorFlow) fails the one run it was training, with a sentence; a
+    fresh worker takes its place for the runs still waiting, and the others train on."""
 
     def __init__(self, workers: int | None = None):
         cores = usable_cores()
@@ -419,49 +434,100 @@ class LocalRunner:
             raise PlaygroundError(f"--parallel must be between 1 and 256 (got {self.workers:,}).")
         self.threads = max(1, cores // self.workers)
         self.where = f"{self.workers} local process{'es' if self.workers > 1 else ''}"
-        self._pool = None
-        self._done: queue.Queue = queue.Queue()
+        self._waiting: list[tuple[str, str, str]] = []  # runs not yet sent to a worker
+        self._busy: dict = {}  # worker process -> (its pipe, the key of the run it trains or None)
+        self._context = None
 
     def start(self) -> None:
-        import concurrent.futures
         import multiprocessing
 
-        self._pool = concurrent.futures.ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_setup,
-            initargs=(self.threads,))
+        self._context = multiprocessing.get_context("spawn")
+
+    def _spawn(self) -> None:
+        ours, theirs = self._context.Pipe()
+        worker = self._context.Process(target=_worker_main, args=(theirs, self.threads), daemon=True,
+                                       name="playground-sweep-worker")
+        worker.start()
+        theirs.close()
+        self._busy[worker] = (ours, None)
+
+    def _dispatch(self) -> None:
+        """Send waiting runs to idle workers, starting workers up to ``workers`` while runs wait."""
+        while self._waiting and len(self._busy) < self.workers and \
+                all(key is not None for _, key in self._busy.values()):
+            self._spawn()
+        for worker, (conn, key) in list(self._busy.items()):
+            if key is None and self._waiting:
+                job = self._waiting.pop(0)
+                try:
+                    conn.send(job)
+                except OSError:  # it died idle: its sentinel says so at the next wait
+                    self._waiting.insert(0, job)
+                    continue
+                self._busy[worker] = (conn, job[0])
 
     def submit(self, key: str, experiment_json: str, folder: Path) -> None:
-        future = self._pool.submit(train_run, experiment_json, str(folder))
-        future.add_done_callback(lambda done: self._finished(key, done))
-
-    def _finished(self, key: str, future) -> None:
-        if future.cancelled():  # a stop: never started
-            return
-        error = future.exception()
-        if error is None:
-            self._done.put((key, future.result()))
-        else:
-            self._done.put((key, {"status": "failed", "seconds": 0.0, "message":
-                                  f"The run's process ended before the run did ({type(error).__name__}: {error})."}))
+        self._waiting.append((key, experiment_json, str(folder)))
+        self._dispatch()
 
     def next_done(self, timeout: float) -> tuple[str, dict] | None:
-        try:
-            return self._done.get(timeout=timeout)
-        except queue.Empty:
+        from multiprocessing.connection import wait
+
+        self._dispatch()
+        if not self._busy:
+            time.sleep(timeout)
             return None
+        pipes = {conn: worker for worker, (conn, _) in self._busy.items()}
+        sentinels = {worker.sentinel: worker for worker in self._busy}
+        for ready in wait([*pipes, *sentinels], timeout):
+            worker = pipes.get(ready) or sentinels[ready]
+            conn, key = self._busy[worker]
+            try:
+                if ready is conn or conn.poll():
+                    done_key, result = conn.recv()
+                    self._busy[worker] = (conn, None)
+                    self._dispatch()
+                    return done_key, result
+            except (EOFError, OSError):
+                pass  # the worker died: below
+            worker.join(1)
+            conn.close()
+            del self._busy[worker]
+            self._dispatch()
+            if key is not None:
+                return key, {"status": "failed", "seconds": 0.0,
+                             "message": f"The run's process ended before the run did ({_ended(worker.exitcode)})."}
+        return None
 
     def close(self, cancel: bool) -> None:
-        if self._pool is None:
-            return
-        import multiprocessing
-
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        if cancel:  # the runs under way end now; this process starts no other multiprocessing children
-            for worker in multiprocessing.active_children():
+        self._waiting.clear()
+        for worker, (conn, _) in self._busy.items():
+            if cancel:
                 worker.terminate()
-            for worker in multiprocessing.active_children():
-                worker.join(10)
-        self._pool = None
+            else:
+                try:
+                    conn.send(None)
+                except OSError:
+                    pass
+        for worker, (conn, _) in self._busy.items():
+            worker.join(10)
+            if worker.is_alive():
+                worker.kill()
+                worker.join(5)
+            conn.close()
+        self._busy.clear()
+
+
+def _ended(exitcode: int | None) -> str:
+    """How a worker process ended, in words."""
+    if exitcode is None:
+        return "it stopped answering"
+    if exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
 
 
 class RayRunner:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.experiments import xor_experiment
+from tests.processes import alive, children
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ("loss", "test_loss", "accuracy", "test_accuracy")
@@ -122,24 +123,30 @@ def test_sweep_on_a_local_ray(experiment, tmp_path):
     check_runs(out, ["model.layers.0.units"])
 
 
+def _stderr_lines(process) -> queue.Queue:
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr] + [lines.put(None)],
+                     daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue, seen: list[str], text: str, seconds: float = 240) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
+        assert line is not None, "the sweep ended:\n" + "".join(seen)
+        seen.append(line)
+        if text in line:
+            return line
+    pytest.fail(f"no line with {text!r} came:\n" + "".join(seen))
+
+
 def test_ctrl_c_stops_the_sweep_and_keeps_finished_runs(experiment, tmp_path):
     out = tmp_path / "stopped"
     process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "sweep", str(experiment), "--set",
                                 "training.epochs=3,1000000", "--parallel", "1", "--out", str(out)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr] + [lines.put(None)],
-                     daemon=True).start()
-    seen = []
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
-        assert line is not None, "".join(seen)
-        seen.append(line)
-        if line.startswith("[1/2]"):
-            break
-    else:
-        pytest.fail("the first run did not finish:\n" + "".join(seen))
+    _wait_for_line(_stderr_lines(process), [], "[1/2]")
     _, rows = table(out)  # sweep.csv lists a run as soon as it finished
     assert [(r["training.epochs"], r["status"]) for r in rows] == [("3", "finished")]
     time.sleep(1)  # the second run is under way
@@ -152,6 +159,37 @@ def test_ctrl_c_stops_the_sweep_and_keeps_finished_runs(experiment, tmp_path):
     assert [(r["training.epochs"], r["epochs"], r["status"]) for r in rows] == [("3", "3", "finished")]
     check_runs(out, ["training.epochs"])
     assert not (out / "runs" / "training.epochs=1000000,seed=0" / "model.keras").exists()
+
+
+def test_a_worker_killed_mid_run_fails_only_its_run_and_a_fresh_worker_trains_the_rest(experiment, tmp_path):
+    """The OOM killer takes one of two workers while both train endless runs: that run fails with a
+    sentence, the other trains on, and a fresh worker trains the runs still waiting."""
+    out = tmp_path / "killed"
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "sweep", str(experiment), "--set",
+                                "training.epochs=4,1000000,5", "--set", "training.learning_rate=0.01,0.03",
+                                "--parallel", "2", "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
+    try:
+        lines, seen = _stderr_lines(process), []
+        _wait_for_line(lines, seen, "[2/6]")  # runs 1 and 2 done: both workers train endless runs
+        time.sleep(1)
+        workers = [pid for pid in children(process.pid)
+                   if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        failed = _wait_for_line(lines, seen, "failed:")
+        assert "The run's process ended before the run did (killed by SIGKILL)" in failed, failed
+        _wait_for_line(lines, seen, "[4/6]")  # runs 5 and 6, on a fresh worker
+        assert alive(workers[1])  # the other endless run trains on
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=120) == 130
+    finally:
+        process.kill()
+    result = last_json(process.stdout.read())
+    assert (result["trained"], result["failed"], result["stopped"]) == (4, 1, True)
+    rows = check_runs(out, ["training.epochs", "training.learning_rate"])
+    assert [(r["training.epochs"], r["status"]) for r in rows] == [("4", "finished")] * 2 + [("5", "finished")] * 2
+    assert not any(alive(pid) for pid in workers)
 
 
 def test_bad_values_are_refused_before_anything_trains(experiment, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 
 from playground.core.export import read_history
 from playground.ui.runs_panel import EPOCHS, NAME, TEST_LOSS, TEST_METRIC
-from tests.ui.conftest import alive, children
+from tests.processes import alive, children
 
 SWEEP_TIMEOUT = 600_000  # ms: four runs, workers starting TensorFlow on a loaded 2-core machine
 pytestmark = pytest.mark.timeout(900)
