@@ -224,6 +224,7 @@ class EngineClient(QObject):
         self._keys = 0
         self._run_owners: dict[int, object] = {}  # the engine's run number -> this log's owner token
         self._edited: Experiment | None = None
+        self._edited_since_lost = False  # an edit made while there was no engine: the fresh one applies it
         self._arrivedSignal.connect(self._on_arrived)
 
     # -- what the window reads ------------------------------------------------------------------
@@ -363,16 +364,25 @@ class EngineClient(QObject):
         if self.tensorboard_folder:
             self._send(p.TensorBoard(self.tensorboard_folder))
 
-    def _revive(self) -> None:
-        """After the engine died: a fresh one, with the last experiment, from the autosave if there is one."""
+    def _revive(self) -> bool:
+        """After the engine died, before a command that needs a model: a fresh engine with the last
+        experiment, from the autosave if there is one, and the edits made since then applied to it as
+        to a live model. False where there is nothing to revive (no engine yet, or shut down)."""
+        if self.engine is not None or not self._loading or self._shut_down:
+            return False
         self._start()
         if self._last_edit is not None:
             experiment, dataset = self._last_edit
+            key = self._dataset_key(dataset)
             self._generation += 1
             if self._autosaved and (Path(self.autosave_folder) / "model.keras").exists():
-                self._send(p.Restore(self.autosave_folder, self._generation, self._dataset_key(dataset)))
+                self._send(p.Restore(self.autosave_folder, self._generation, key))
+                if self._edited_since_lost:  # the same generation: one model change, not a newer one
+                    self._send(p.Edit(self._generation, experiment, key))
             else:
-                self._send(p.Edit(self._generation, experiment, self._dataset_key(dataset)))
+                self._send(p.Edit(self._generation, experiment, key))
+        self._edited_since_lost = False
+        return True
 
     def load_tensorflow(self) -> None:
         """Start the engine (once); it emits ``ready`` when TensorFlow is loaded."""
@@ -386,6 +396,7 @@ class EngineClient(QObject):
         experiment = experiment.model_copy(deep=True)
         self._last_edit = (experiment, dataset)
         if self.engine is None:
+            self._edited_since_lost = self._loading
             return
         key = self._dataset_key(dataset)
         self._generation += 1
@@ -402,8 +413,7 @@ class EngineClient(QObject):
         if self.live:
             self.resume()
             return
-        if self.engine is None and self._loading and not self._shut_down:
-            self._revive()
+        self._revive()
         self._set_local("running")
         self._send(p.Run(epochs))
 
@@ -424,16 +434,21 @@ class EngineClient(QObject):
         """One epoch or batch ("epoch"/"batch"): into the live run, which pauses, else on its own."""
         if self.live:
             self._set_local("paused")
-        elif self.engine is None and self._loading and not self._shut_down:
+        else:
             self._revive()
         self._send(p.Step(kind))
 
     def reset(self) -> None:
-        """Stop any run, then draw new initial weights."""
+        """Stop any run, then draw new initial weights (after the engine died: not from its autosave)."""
+        if self.engine is None:
+            self._autosaved = 0
+            self._revive()
         self._send(p.Reset())
 
     def file_operation(self, operation: str, path: str) -> None:
-        """An export or load on the model; ``done`` or ``error`` follows."""
+        """An export or load on the model (after the engine died: the autosaved one, in a fresh
+        engine); ``done`` or ``error`` follows."""
+        self._revive()
         self._send(p.FileOperation(operation, str(path)))
 
     def continue_run(self, folder: str, experiment: Experiment, dataset) -> None:
@@ -442,10 +457,9 @@ class EngineClient(QObject):
         run's last epoch. The engine checks the folder; where it refuses it (``error`` says why), the
         model is the one the window's last edit asked for."""
         self._last_edit = (experiment.model_copy(deep=True), dataset)
-        if self.engine is None:  # it died: a fresh one (what it restores first, this Restore replaces)
-            if not self._loading or self._shut_down:
-                return
-            self._revive()
+        self._edited_since_lost = False  # the saved run is the model now, as it is
+        if self.engine is None and not self._revive():  # a fresh one: what it restores first, this Restore replaces
+            return
         self._generation += 1
         self._send(p.Restore(str(folder), self._generation, self._dataset_key(dataset)))
 
@@ -457,7 +471,7 @@ class EngineClient(QObject):
     def export_code(self, experiment: Experiment, dataset, path: str, style: str, epochs: int = 0) -> None:
         """The experiment as a Python file (built by Keras in the engine) that trains ``epochs`` epochs
         (0: the experiment's target); ``done`` or ``error`` follows."""
-        if self.engine is None:
+        if self.engine is None and not self._revive():
             raise PlaygroundError("The training engine is not running yet; try again once TensorFlow is ready.")
         if dataset is None:
             raise PlaygroundError("The data set could not be loaded, so there is no code to write.")

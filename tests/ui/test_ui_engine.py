@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDoubleSpinBox
 
 from playground.core import protocol as p
 from playground.ui.client import ENGINE_ENV, TOKEN_ENV
 from playground.ui.runs_panel import EPOCHS, NAME
-from tests.ui.conftest import alive
+from tests.processes import alive
 
 WINDOW_SCRIPT = textwrap.dedent("""
     import json, sys, time
@@ -95,13 +96,18 @@ def test_a_killed_engine_leaves_the_window_whole_and_train_continues_from_the_au
     assert len(shown) > saved + 5, "the curves were cleared when the engine died"
     assert window.runs_panel.table.rowCount() == 1, "the Runs table lost the run"
 
-    driver.click(window, "trainButton")  # a fresh engine, from the autosave
-    driver.wait_until(lambda: window.trainer.pid not in (None, pid) and driver.epoch(window) > saved + 3,
-                      "Train after the crash trains again", 120_000)
-    assert not alive(pid)
+    driver.type_into(window.findChild(QDoubleSpinBox, "learningRateSpin"), "0.03")  # with no engine
+    driver.click(window, "trainButton")  # a fresh engine, from the autosave, the edit applied
+    driver.wait_until(lambda: (saved, "lr 0.01 → 0.03") in window.curves.markers(),
+                      "the edit made after the crash, applied at the autosaved epoch", 120_000)
+    driver.wait_until(lambda: window.trainer.live and driver.epoch(window) > saved + 3,
+                      "Train after the crash trains again", 60_000)
+    assert window.trainer.pid != pid and not alive(pid)
     after = window.curves.series("loss", "train")[1]
     np.testing.assert_array_equal(after[:saved], shown[:saved],
                                   err_msg="the fresh engine did not continue from the autosaved history")
+    assert not np.array_equal(after[saved:saved + 3], shown[saved:saved + 3]), \
+        "the epochs after the autosave trained as before, not with the edited learning rate"
     driver.click(window, "stopButton")
     driver.wait_idle(window)
 
