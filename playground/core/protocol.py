@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import struct
 import types
 import typing
@@ -486,12 +487,57 @@ def parse_address(address: str):
     return host or "127.0.0.1", int(port)
 
 
-def listen(address: str, token: bytes) -> Listener:
-    """A listener that accepts only a side that knows ``token``."""
-    try:
-        return Listener(parse_address(address), authkey=token)
-    except OSError as exc:
-        raise PlaygroundError(f"Cannot listen at {address}: {exc.strerror or exc}.") from None
+HANDSHAKE_S = 10.0  # how long a connecting side has to prove it holds the token
+
+
+class Gate:
+    """Where an engine listens. :meth:`accept` takes each connection at once and :meth:`admit` (in a
+    thread of its own) lets it in only once it proves, within ``HANDSHAKE_S``, that it holds the
+    token (multiprocessing's HMAC challenge, both ways): a side that connects and says nothing can
+    neither hold up the others nor stay."""
+
+    def __init__(self, address: str, token: bytes):
+        try:
+            self._listener = Listener(parse_address(address))  # no authkey: its handshake would block accept
+        except OSError as exc:
+            raise PlaygroundError(f"Cannot listen at {address}: {exc.strerror or exc}.") from None
+        self._token = token
+        self.closed = False
+
+    def accept(self) -> Connection:
+        return self._listener.accept()
+
+    def admit(self, conn: Connection) -> None:
+        """Raises AuthenticationError (a wrong token), or OSError/EOFError (silence past ``HANDSHAKE_S``,
+        or a side that left); the caller then closes ``conn``."""
+        import socket
+        from multiprocessing.connection import answer_challenge, deliver_challenge
+
+        sock = socket.socket(fileno=os.dup(conn.fileno()))  # the same socket: its timeouts are conn's
+        seconds = HANDSHAKE_S
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(seconds))
+            deliver_challenge(conn, self._token)
+            answer_challenge(conn, self._token)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(0))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(0))
+        finally:
+            sock.close()
+
+    def close(self) -> None:
+        self.closed = True
+        self._listener.close()
+
+
+def _timeval(seconds: float) -> bytes:
+    whole = int(seconds)
+    return struct.pack("ll", whole, int((seconds - whole) * 1e6))
+
+
+def listen(address: str, token: bytes) -> Gate:
+    """A :class:`Gate` at ``address`` that admits only a side that knows ``token``."""
+    return Gate(address, token)
 
 
 def connect(address: str, token: bytes) -> Connection:

@@ -526,16 +526,44 @@ class Server:
             self.load_error = f"Loading TensorFlow failed: {type(exc).__name__}: {exc}"
 
     def serve(self) -> None:
+        """Serve every admitted client (``many``), or the first one and return when it goes."""
+        if self.many:
+            self._accept(self.serve_one)
+            return
+        first: queue.Queue = queue.Queue()
+        taken = threading.Lock()
+
+        def take(conn) -> None:
+            if taken.acquire(blocking=False):
+                first.put(conn)
+            else:
+                conn.close()  # this engine serves one window
+
+        threading.Thread(target=self._accept, args=(take,), name="engine-accept", daemon=True).start()
+        self.serve_one(first.get())
+
+    def _accept(self, admitted) -> None:
+        """Accept connections for good; each is admitted (token checked, timed) in a thread of its own,
+        so a side that connects and says nothing holds up no one."""
         while True:
             try:
                 conn = self.listener.accept()
-            except (OSError, EOFError, AuthenticationError) as exc:  # a side without the token, or one that left
-                print(f"playground engine: refused a connection: {type(exc).__name__}: {exc}", file=sys.stderr)
+            except OSError as exc:
+                if self.listener.closed:
+                    return  # the engine is ending
+                print(f"playground engine: could not accept a connection: {exc}", file=sys.stderr)
+                time.sleep(0.1)  # out of file handles, say: not a busy loop
                 continue
-            if not self.many:
-                self.serve_one(conn)
-                return
-            threading.Thread(target=self.serve_one, args=(conn,), name="engine-client", daemon=True).start()
+            threading.Thread(target=self._admit, args=(conn, admitted), name="engine-admit", daemon=True).start()
+
+    def _admit(self, conn, admitted) -> None:
+        try:
+            self.listener.admit(conn)
+        except (OSError, EOFError, AuthenticationError) as exc:  # a side without the token, silent, or gone
+            print(f"playground engine: refused a connection: {type(exc).__name__}: {exc}", file=sys.stderr)
+            conn.close()
+            return
+        admitted(conn)
 
     def serve_one(self, conn) -> None:
         client = Connection(conn, self.trainer, self.device)

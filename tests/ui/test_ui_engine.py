@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from multiprocessing import AuthenticationError
 
@@ -139,6 +140,36 @@ def test_the_engine_refuses_hostile_messages_and_wrong_tokens_and_serves_on(engi
         assert states[0] == p.StateChanged("idle", 1), "a refused message was carried out"
     finally:
         conn.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("many", [True, False], ids=["many clients", "one window"])
+def test_a_side_that_connects_and_says_nothing_holds_up_no_one(tmp_path, monkeypatch, many):
+    """It is let go after the handshake's time; meanwhile a window with the token is served at once."""
+    import socket
+
+    from playground.core import server
+
+    monkeypatch.setattr(p, "HANDSHAKE_S", 1.0)
+    monkeypatch.setattr(server.Server, "_load", lambda self, verbose: self.device.append("CPU"))  # no TensorFlow
+    address, token = f"unix:{tmp_path}/e.sock", b"a token of sixteen or more"
+    gate = p.listen(address, token)
+    engine = server.Server(gate, many=many)
+    threading.Thread(target=engine.serve, daemon=True).start()
+    silent = socket.socket(socket.AF_UNIX)
+    silent.connect(f"{tmp_path}/e.sock")
+    try:
+        t0 = time.monotonic()
+        conn = p.connect(address, token)
+        assert time.monotonic() - t0 < 0.5, "the silent side held up the window's handshake"
+        assert p.Ready("CPU") in p.receive(conn)
+        silent.settimeout(5)
+        assert b"#CHALLENGE#" in silent.recv(4096)  # what the gate asked it ...
+        assert silent.recv(4096) == b"", "the silent side was not let go"  # ... and then it closed
+        conn.close()
+    finally:
+        silent.close()
+        gate.close()
 
 
 def test_the_engine_command_needs_a_token(tmp_path):

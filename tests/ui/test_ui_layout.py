@@ -96,9 +96,13 @@ def test_at_1366x768_training_is_in_view_the_maps_are_large_and_every_view_shows
     driver.click(window, "trainButton")
     assert driver.spin(window, "epochsSpin").value() == 80
     assert window.statusBar().currentMessage() == "Epoch 40 reached: training 40 epochs more, to epoch 80."
-    # A far target (a live edit), so that the pause below cannot come as the run reaches epoch 80 and ends it.
+    driver.wait_idle(window)
+    assert driver.epoch(window) == 80
+    # A run to a far target, so that the pause below cannot come as the run reaches its target and ends it
+    # (a live edit of the target could come after a fast run had already ended at 80).
     driver.type_into(driver.spin(window, "epochsSpin"), 100_000)
-    driver.wait_until(lambda: driver.epoch(window) > 41, "training on", RUN_TIMEOUT)
+    driver.click(window, "trainButton")
+    driver.wait_until(lambda: window.trainer.live and driver.epoch(window) > 81, "training on", RUN_TIMEOUT)
     driver.click(window, "trainButton")  # pause
     driver.wait_until(lambda: window.trainer.paused and window.statusBar().currentMessage().startswith("Paused"),
                       "the pause", RUN_TIMEOUT)
