@@ -1,7 +1,7 @@
 """Where a model trains: TensorFlow's GPU and thread settings, and the choice of device.
 
 Owns the process-wide settings that must be made before TensorFlow starts its runtime (GPU memory
-growth, thread pools that leave a core to the window) and, per engine, the :class:`Placement`: the
+growth, thread pools that leave a core to the window), the process's scheduling priority, and, per engine, the :class:`Placement`: the
 devices a model trains on, its name for the user, and the ``MirroredStrategy`` that several GPUs
 (or logical CPUs in tests) train under.
 """
@@ -12,6 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.errors import PlaygroundError
+
+ENGINE_NICE = 5  # the engine process's scheduling priority: below its window's (0), above a sweep's (10)
+
+
+def lower_priority(nice: int) -> None:
+    """This process at scheduling priority ``nice`` or lower (Unix; one already lower stays so): the
+    window's GUI thread then gets a core at once when it wakes, while training takes the rest."""
+    if not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
+    except OSError:
+        pass
+
 
 # Networks smaller than this train faster on the CPU: kernel launches cost more than the maths.
 GPU_MIN_WORK = 2_000_000  # parameters x batch size

@@ -306,12 +306,9 @@ _worker_threads: int | None = None
 
 def below_normal_priority() -> None:
     """This process at ``WORKER_NICE`` (Unix; a process already lower stays so)."""
-    if not hasattr(os, "setpriority"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, 0, max(WORKER_NICE, os.getpriority(os.PRIO_PROCESS, 0)))
-    except OSError:
-        pass
+    from playground.core.device import lower_priority
+
+    lower_priority(WORKER_NICE)
 
 
 def worker_setup(threads: int) -> None:

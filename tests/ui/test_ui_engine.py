@@ -66,10 +66,14 @@ def own_engine(monkeypatch):
 
 @pytest.mark.timeout(300)
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_closing_the_window_leaves_no_engine_process(own_engine, make_window):
+def test_the_engine_runs_below_the_window_and_closing_the_window_leaves_no_engine_process(own_engine, make_window):
+    from playground.core.device import ENGINE_NICE
+
     window = make_window()
     pid = window.trainer.pid
     assert pid is not None and alive(pid)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == max(ENGINE_NICE, os.getpriority(os.PRIO_PROCESS, 0)) > 0, \
+        "the engine does not run below the window, which then waits behind training"
     window.close()
     assert not alive(pid), "the engine process outlived its window"
 
