@@ -176,8 +176,9 @@ class Engine:
             self.model.optimizer.learning_rate.assign(experiment.training.learning_rate)
         elif self._built and fields:
             samples = self.batch * self._loops.bs  # an epoch under way goes on from the same sample
-            if fields == {"batch_size"}:
-                self._make_loops()  # the same model and optimizer: only the loops' slicing changes
+            if fields == {"batch_size"}:  # the same model and optimizer: only the loops' slicing changes
+                if not self._loops.rebatch(experiment.training.batch_size):
+                    self._make_loops()
             else:
                 self._build(self.model)
             self.batch = samples // self._loops.bs

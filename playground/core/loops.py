@@ -96,17 +96,19 @@ class Loops:
         self.test_metric.reset_state()
         if not keep_shuffle:
             self.perm = tf.Variable(tf.zeros([int(dataset.x_train.shape[0])], tf.int32), trainable=False)
+        # What plain graphs read the batch size and the batches per epoch from: a batch-size edit
+        # then trains at once in them (:meth:`rebatch`), without tracing the model's step again.
+        self._batch_size = tf.Variable(1, dtype=tf.int32, trainable=False)
+        self._batches = tf.Variable(1, dtype=tf.int32, trainable=False)
+        self._plain: tuple[Callable, Callable] | None = None
         self.x_pred = self.xt[:MAX_PREDICTIONS]
 
     # -- making the loops -------------------------------------------------------------------------
     def make(self, batch_size: int, seed: int, epoch: int, compile_batches: bool) -> None:
         """Trace (and compile) the training loops for the attached model and ``batch_size``; the batch
         loop too where ``compile_batches``. ``seed`` draws the shuffles, ``epoch`` is the next one's."""
-        n = int(self.dataset.x_train.shape[0])
-        bs = min(batch_size, n)
-        self.n, self.bs, self.seed = n, bs, seed
-        self.full, self.rem = divmod(n, bs)
-        self.batches_per_epoch = self.full + (1 if self.rem else 0)
+        self.seed = seed
+        self._size(batch_size)
         self._builds += 1
         quick = self.quick_start and self.jit
         self.quick_graphs = quick
@@ -115,6 +117,30 @@ class Loops:
             self._compile(epoch, compile_batches)
         # The XLA compile starts after the first chunk: tracing holds the GIL, and would slow it.
         self.xla_due = quick
+
+    def _size(self, batch_size: int) -> None:
+        """The batch size (at most the samples) and what follows from it, here and for plain graphs."""
+        n = self.n = int(self.dataset.x_train.shape[0])
+        self.bs = min(batch_size, n)
+        self.full, self.rem = divmod(n, self.bs)
+        self.batches_per_epoch = self.full + (1 if self.rem else 0)
+        self._batch_size.assign(self.bs)
+        self._batches.assign(self.batches_per_epoch)
+
+    def rebatch(self, batch_size: int) -> bool:
+        """A new batch size for the same model, at once: the plain graphs made for it read the batch
+        size from a variable, so they train from the next chunk, while XLA loops for the new (static)
+        size compile in another thread as after a new model. False where there are no such graphs
+        (a model made with XLA from the start, or split across devices): make the loops again."""
+        if self._plain is None:
+            return False
+        self._size(batch_size)
+        self._builds += 1  # XLA loops still compiling for the old size are dropped
+        self._xla = None
+        self.train_epochs, self.train_batches = self._plain
+        self._sources = (*self._training_loops(dynamic=False), self._sources[2])
+        self.quick_graphs = self.xla_due = self.jit
+        return True
 
     def _compile(self, epoch: int, batches: bool) -> None:
         """Trace and compile the loops now (zero iterations), so a run's first chunk trains at speed."""
@@ -178,8 +204,7 @@ class Loops:
         import tensorflow as tf
 
         model, x, y = self.model, self.x, self.y
-        n, bs, full, rem = self.n, self.bs, self.full, self.rem
-        seed = self.seed
+        n, seed = self.n, self.seed
 
         def perm_for(epoch):
             # A seeded shuffle from an integer hash of (seed, epoch, index): unlike TensorFlow's random
@@ -225,76 +250,12 @@ class Loops:
             test_loss, test_metric = test_metrics()
             return tf.stack([logs["loss"], logs[self.metric_name], test_loss, test_metric])
 
-        # The loops are built with tf.while_loop directly and traced without autograph: converting
-        # them (and Keras' train_step under them) costs a new model ~0.2 s of its first epoch. Counters
-        # are loop variables, not Python ranges: XLA then compiles once for any count.
-        weights = tracked_weights(model)
-        size = tracked_size(model)
-        rows = self.snapshot_rows = snapshot_rows(size)
-        batches = self.batches_per_epoch
-
-        def epoch_batches(perm, dynamic):
-            """One epoch's batches. XLA needs static shapes: the full batches, then the smaller last
-            one, each a trace of train_step. Plain graphs take any batch size, so there one trace
-            serves every batch (``dynamic``): a new model's first epoch comes sooner."""
-            if dynamic:
-                def batch(b):
-                    step(perm, b * bs, tf.minimum(bs, n - b * bs))
-                    return (b + 1,)
-
-                tf.while_loop(lambda b: b < batches, batch, (tf.constant(0),), parallel_iterations=1)
-                return
-
-            def full_batch(b):
-                step(perm, b * bs, bs)
-                return (b + 1,)
-
-            tf.while_loop(lambda b: b < full, full_batch, (tf.constant(0),), parallel_iterations=1)
-            if rem:
-                step(perm, full * bs, rem)
-
-        def make_train_epochs(dynamic):
-            def train_epochs(epoch0, count, stride):
-                # Besides each epoch's figures, the weights after every epoch that is a multiple of
-                # ``stride`` (for the weight history by epoch): row j holds the j-th such epoch's; the
-                # other epochs write a row that the next one overwrites (branch-free, cheap under XLA).
-                def epoch(i, j, out, snaps):
-                    for m in model.metrics:
-                        m.reset_state()
-                    epoch_batches(perm_for(epoch0 + tf.cast(i, tf.int64)), dynamic)
-                    # Fixed-size output buffers keep shapes static: XLA compiles this once for any count.
-                    out = tf.tensor_scatter_nd_update(out, [[i]], [epoch_figures()])
-                    flat = tf.concat([tf.reshape(w, [-1]) for w in weights], 0)
-                    snaps = tf.tensor_scatter_nd_update(snaps, [[tf.minimum(j, rows)]], [flat])
-                    done = epoch0 + tf.cast(i + 1, tf.int64)
-                    return i + 1, j + tf.cast(tf.equal(done % stride, 0), tf.int32), out, snaps
-
-                start = (tf.constant(0), tf.constant(0), tf.zeros([MAX_CHUNK_EPOCHS, 4]),
-                         tf.zeros([rows + 1, size]))
-                _, _, out, snaps = tf.while_loop(lambda i, j, out, snaps: i < count, epoch, start,
-                                                 parallel_iterations=1)
-                return out, snaps
-            return train_epochs
-
         def shuffle(epoch):
             self.perm.assign(perm_for(epoch))
 
-        def make_train_batches(dynamic):
-            def train_batches(b0, count):
-                perm = self.perm.read_value()  # this epoch's order, set once by shuffle() at its first batch
-
-                def batch(b, loss):
-                    if dynamic:
-                        loss = step(perm, b * bs, tf.minimum(bs, n - b * bs))
-                    elif rem:
-                        loss = tf.cond(b < full, lambda: step(perm, b * bs, bs), lambda: step(perm, full * bs, rem))
-                    else:
-                        loss = step(perm, b * bs, bs)
-                    return b + 1, loss
-
-                return tf.while_loop(lambda b, loss: b < b0 + count, batch, (b0, tf.constant(0.0)),
-                                     parallel_iterations=1)[1]
-            return train_batches
+        self._perm_for, self._step, self._epoch_figures_py = perm_for, step, epoch_figures  # the loops' parts
+        self._tracked = (tracked_weights(model), tracked_size(model))
+        self.snapshot_rows = snapshot_rows(self._tracked[1])
 
         # What TensorFlow Playground draws in its nodes, from a functional model sharing the weights:
         # the features the first Dense layer takes, then each hidden Dense layer's activations.
@@ -317,17 +278,96 @@ class Loops:
             return model(self.grid, training=False), tuple(m[:, :ev.MAX_DRAWN] for m in maps)
 
         # The XLA loops (compiled here, or later in a thread) are static; a strategy splits static batches too.
-        dynamic = not jit and strategy is None and rem > 0
-        self._sources = (make_train_epochs(False), make_train_batches(False),
-                         grid_output if self.dataset.is_2d else None)
+        dynamic = not jit and strategy is None
+        self._sources = (*self._training_loops(dynamic=False), grid_output if self.dataset.is_2d else None)
         self.metric_name = "mae" if self.dataset.task == "regression" else "accuracy"
-        self.train_epochs = function(make_train_epochs(dynamic), jit)
-        self.train_batches = function(make_train_batches(dynamic), jit)
+        self.train_epochs, self.train_batches = (function(loop, jit) for loop in self._training_loops(dynamic))
+        self._plain = (self.train_epochs, self.train_batches) if dynamic else None
         self.shuffle = function(shuffle, False)
         self.epoch_figures = function(epoch_figures, False)
         self.grid_output = function(grid_output, jit) if self.dataset.is_2d else None
         self.predict_test = function(lambda: model(self.x_pred, training=False), False)
         self.silent_units = function(silent_units, False)
+
+    def _training_loops(self, dynamic: bool) -> tuple[Callable, Callable]:
+        """The training loops' Python sources (``train_epochs``, ``train_batches``) for the batch size
+        set now; ``dynamic``: for plain graphs, reading the batch size from a variable (any size,
+        the last smaller batch too, through one trace of ``train_step``)."""
+        import tensorflow as tf
+
+        model, step, perm_for, epoch_figures = self.model, self._step, self._perm_for, self._epoch_figures_py
+        n, full, rem = self.n, self.full, self.rem
+        # The loops are built with tf.while_loop directly and traced without autograph: converting
+        # them (and Keras' train_step under them) costs a new model ~0.2 s of its first epoch. Counters
+        # are loop variables, not Python ranges: XLA then compiles once for any count.
+        weights, size = self._tracked
+        rows = self.snapshot_rows
+
+        def sizes():
+            """(the batch size, batches per epoch): read from the variables in plain graphs, else constants."""
+            if dynamic:
+                return self._batch_size.read_value(), self._batches.read_value()
+            return self.bs, self.batches_per_epoch
+
+        def epoch_batches(perm):
+            """One epoch's batches. XLA needs static shapes: the full batches, then the smaller last
+            one, each a trace of train_step. Plain graphs take any batch size, so there one trace
+            serves every batch (``dynamic``): a new model's first epoch comes sooner."""
+            bs, batches = sizes()
+            if dynamic:
+                def batch(b):
+                    step(perm, b * bs, tf.minimum(bs, n - b * bs))
+                    return (b + 1,)
+
+                tf.while_loop(lambda b: b < batches, batch, (tf.constant(0),), parallel_iterations=1)
+                return
+
+            def full_batch(b):
+                step(perm, b * bs, bs)
+                return (b + 1,)
+
+            tf.while_loop(lambda b: b < full, full_batch, (tf.constant(0),), parallel_iterations=1)
+            if rem:
+                step(perm, full * bs, rem)
+
+        def train_epochs(epoch0, count, stride):
+            # Besides each epoch's figures, the weights after every epoch that is a multiple of
+            # ``stride`` (for the weight history by epoch): row j holds the j-th such epoch's; the
+            # other epochs write a row that the next one overwrites (branch-free, cheap under XLA).
+            def epoch(i, j, out, snaps):
+                for m in model.metrics:
+                    m.reset_state()
+                epoch_batches(perm_for(epoch0 + tf.cast(i, tf.int64)))
+                # Fixed-size output buffers keep shapes static: XLA compiles this once for any count.
+                out = tf.tensor_scatter_nd_update(out, [[i]], [epoch_figures()])
+                flat = tf.concat([tf.reshape(w, [-1]) for w in weights], 0)
+                snaps = tf.tensor_scatter_nd_update(snaps, [[tf.minimum(j, rows)]], [flat])
+                done = epoch0 + tf.cast(i + 1, tf.int64)
+                return i + 1, j + tf.cast(tf.equal(done % stride, 0), tf.int32), out, snaps
+
+            start = (tf.constant(0), tf.constant(0), tf.zeros([MAX_CHUNK_EPOCHS, 4]),
+                     tf.zeros([rows + 1, size]))
+            _, _, out, snaps = tf.while_loop(lambda i, j, out, snaps: i < count, epoch, start,
+                                             parallel_iterations=1)
+            return out, snaps
+
+        def train_batches(b0, count):
+            perm = self.perm.read_value()  # this epoch's order, set once by shuffle() at its first batch
+            bs, _ = sizes()
+
+            def batch(b, loss):
+                if dynamic:
+                    loss = step(perm, b * bs, tf.minimum(bs, n - b * bs))
+                elif rem:
+                    loss = tf.cond(b < full, lambda: step(perm, b * bs, bs), lambda: step(perm, full * bs, rem))
+                else:
+                    loss = step(perm, b * bs, bs)
+                return b + 1, loss
+
+            return tf.while_loop(lambda b, loss: b < b0 + count, batch, (b0, tf.constant(0.0)),
+                                 parallel_iterations=1)[1]
+
+        return train_epochs, train_batches
 
     # -- the background XLA compile ---------------------------------------------------------------
     def compile_xla_in_background(self, batches: bool) -> None:

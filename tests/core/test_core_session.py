@@ -264,6 +264,28 @@ def test_plain_graphs_train_a_new_model_as_the_compiled_loops_do(batch_size):
             np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-6, err_msg=f"{name}: other weights")
 
 
+def test_a_live_batch_size_edit_trains_at_once_in_plain_graphs_as_new_compiled_loops_do():
+    """A quick-started model takes a batch-size edit into the plain graphs it has (they read the
+    batch size from a variable) while the XLA loops for it compile: 100 samples in batches of 10,
+    then of 32 (three of 32 and one of 4), must train as loops made again for the new size."""
+    results = []
+    for quick in (False, True):
+        engine = Engine(xor(12, batch_size=10))
+        engine.quick_start = quick
+        engine.prepare()
+        engine.run(5)
+        engine.apply(edited(engine.experiment, batch_size=32))
+        engine.run()
+        results.append((np.asarray(engine.history["loss"]), weights(engine), int(engine.model.optimizer.iterations)))
+        _compiles_finish()
+    (made, made_weights, made_steps), (taken, taken_weights, taken_steps) = results
+    assert len(taken) == 12 and taken_steps == made_steps == 5 * 10 + 7 * 4
+    np.testing.assert_allclose(taken, made, rtol=1e-4, err_msg="the batch-size edit trained differently")
+    for name, values in made_weights.items():
+        for a, b in zip(values, taken_weights[name]):
+            np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-6, err_msg=f"{name}: other weights")
+
+
 def test_keeping_matching_weights_starts_a_changed_network_from_the_trained_one():
     run = Run()
     s = run.session
