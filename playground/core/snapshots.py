@@ -74,7 +74,7 @@ def probabilities(out: np.ndarray, experiment, task: str) -> np.ndarray:
         return (np.clip(out, -1, 1) + 1) / 2
     if from_logits(experiment, task):
         if task == "binary":
-            return 1 / (1 + np.exp(-out))
+            return np.exp(-np.logaddexp(0, -out))  # the sigmoid, without overflow for large logits
         e = np.exp(out - out.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
     return out
