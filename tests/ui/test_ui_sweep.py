@@ -1,4 +1,4 @@
-"""Training → Sweep… in the real window: a 4-run sweep runs as a child process, its runs fill the Runs
+"""Training → Sweep… in the real window: a 4-run sweep (on a local Ray) runs as a child process, its runs fill the Runs
 table and the sweep view with their final figures (checked against each run's history.csv), and
 Stop keeps the finished runs. The runs train in the command's worker processes, not the window's."""
 from __future__ import annotations
@@ -46,11 +46,20 @@ def _start_long_sweep(window, driver, qtbot, out):
 
 
 def test_sweep_dialog_fills_the_runs_table_and_the_sweep_view(make_window, driver, qtbot, tmp_path):
+    """On a local Ray (Where: Ray cluster, address local) with 2 CPUs; the other tests here run on
+    this machine's worker processes."""
+    pytest.importorskip("ray")
     window = make_window(ready=False)
     out = tmp_path / "sweep"
     dialog = _open(window, qtbot, out, [("training.learning_rate", "0.003,0.03"), ("model.layers.0.units", "2,5")],
                    epochs=3, workers=2)
+    assert not dialog.address.isEnabled()
+    dialog.where.setCurrentIndex(dialog.where.findData("ray"))
+    assert dialog.address.isEnabled()
+    dialog.address.setText("local")
     driver.press(dialog.start_button)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Sweep of 4 runs on "), timeout=SWEEP_TIMEOUT)
+    assert dialog.status.text().startswith("Sweep of 4 runs on Ray (local: 2 CPUs)"), dialog.status.text()
     qtbot.waitUntil(lambda: not dialog.running and dialog.summary is not None, timeout=SWEEP_TIMEOUT)
     assert dialog.summary["runs"] == 4, dialog.status.text()
     assert dialog.status.text().startswith("Sweep done: 4 runs")
