@@ -11,7 +11,9 @@ call the training loops, falling back to plain graphs once where XLA cannot comp
 
 With ``quick_start`` a new model trains in plain graphs at once while XLA versions compile in
 another thread (:meth:`Loops.compile_xla_in_background`); :meth:`Loops.swap_in_xla`, between
-chunks, takes them once they are ready for the model training now.
+chunks, takes them once they are ready for the model training now. The plain graphs read the batch
+size from a variable, so a batch-size edit goes back to them at once (:meth:`Loops.rebatch`) while
+the XLA loops for the new size compile.
 """
 from __future__ import annotations
 

@@ -514,10 +514,9 @@ class Gate:
         from multiprocessing.connection import answer_challenge, deliver_challenge
 
         sock = socket.socket(fileno=os.dup(conn.fileno()))  # the same socket: its timeouts are conn's
-        seconds = HANDSHAKE_S
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(seconds))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(HANDSHAKE_S))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(HANDSHAKE_S))
             deliver_challenge(conn, self._token)
             answer_challenge(conn, self._token)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(0))

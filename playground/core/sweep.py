@@ -19,8 +19,8 @@ set) before anything trains: a path that is not in the experiment, a value outsi
 equal values, or a combination that cannot train is refused with a sentence.
 
 **Where runs train.** Every run trains in a process of its own, never in the sweep's, which does
-not import TensorFlow: on this machine in plain processes of its own (:class:`LocalRunner`, multiprocessing's *spawn*,
-one worker per core by default, each using its share of the cores), or
+not import TensorFlow: on this machine in plain processes of its own (:class:`LocalRunner`,
+multiprocessing's *spawn*, one worker per core by default, each using its share of the cores), or
 on Ray (:class:`RayRunner`: each run a Ray task with one CPU, or one GPU where the cluster has
 GPUs). A run goes out as its experiment's JSON and the folder to write, and comes back as the run
 folder's files; only plain values (text, numbers, file bytes) cross between processes.
@@ -414,7 +414,11 @@ def _worker_main(conn, threads: int) -> None:
         if job is None:
             return
         key, experiment_json, folder = job
-        conn.send((key, train_run(experiment_json, folder)))
+        result = train_run(experiment_json, folder)
+        try:
+            conn.send((key, result))
+        except OSError:  # the sweep is gone
+            return
 
 
 class LocalRunner:
