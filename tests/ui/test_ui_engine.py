@@ -287,7 +287,8 @@ def test_a_saved_run_continued_after_the_engine_died_is_the_one_a_fresh_engine_r
     centre = table.visualItemRect(table.item(row, EPOCHS)).center()
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    # (the reply that the model is there can come a frame before the history sent ahead of it is drawn)
     driver.wait_until(lambda: window.trainer.pid not in (None, pid) and window.trainer.model_current
-                      and driver.epoch(window) == 8, "a fresh engine with the saved run", 120_000)
-    assert len(window.curves.series("loss", "train")[1]) == 8
+                      and driver.epoch(window) == 8 and len(window.curves.series("loss", "train")[1]) == 8,
+                      "a fresh engine with the saved run, its 8 epochs drawn", 120_000)
     assert window.dialogs.warnings[1:] == []

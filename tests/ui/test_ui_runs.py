@@ -227,8 +227,10 @@ def test_a_saved_run_double_clicked_continues_in_the_window_from_its_last_epoch(
     driver.click(window, "openRunButton")
 
     _double_click(qtbot, table, _row_of(window, "saved"), EPOCHS)
-    driver.wait_until(lambda: driver.epoch(window) == 12 and not window.trainer.live and window.trainer.model_current,
-                      "the saved run is the current model")
+    # The engine's reply that the model is there can come a frame before the window draws the history
+    # sent ahead of it (replies are handled at once, events at the next redraw): wait for both.
+    driver.wait_until(lambda: driver.epoch(window) == 12 and not window.trainer.live and window.trainer.model_current
+                      and len(_shown_history(window)["loss"]) == 12, "the saved run is the current model")
     assert window.dialogs.warnings == []
     assert driver.rows(window)[0].findChild(QSpinBox, "unitsSpin").value() == 8, "the run's experiment is not shown"
     np.testing.assert_array_equal(_shown_history(window)["loss"], saved["loss"], err_msg="its history is not drawn")
