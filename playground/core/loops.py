@@ -137,8 +137,7 @@ class Loops:
         if self._plain is None:
             return False
         self._size(batch_size)
-        self._builds += 1  # XLA loops still compiling for the old size are dropped
-        self._xla = None
+        self._builds += 1  # XLA loops still compiling for the old size are dropped (swap_in_xla checks)
         self.train_epochs, self.train_batches = self._plain
         self._sources = (*self._training_loops(dynamic=False), self._sources[2])
         self.quick_graphs = self.xla_due = self.jit
