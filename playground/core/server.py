@@ -30,6 +30,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from functools import partial
 from multiprocessing import AuthenticationError
@@ -148,27 +149,39 @@ class _AnnouncedRuns(RunLog):
 
 
 class Trainer:
-    """The one thread that touches Keras: runs jobs in order, across clients."""
+    """The one thread that touches Keras: runs jobs in order, across clients. When it has nothing
+    left to do, the session of the last job makes the models its next edit likely asks for
+    (``Session.look_ahead``); a job queued holds every session's making at once."""
 
     def __init__(self):
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.sessions: weakref.WeakSet = weakref.WeakSet()  # whose models made ahead a job holds
+        self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._loop, name="training", daemon=True)
         self.thread.start()
 
     def _loop(self) -> None:
         while True:
-            job = self.jobs.get()
-            if job is None:
-                return
+            job, session = self.jobs.get()
             job()
+            with self._lock:
+                if session is not None and self.jobs.empty():
+                    try:
+                        session.look_ahead()
+                    except Exception as exc:  # noqa: BLE001 - only a head start lost; the thread lives on
+                        print(f"playground engine: could not look ahead: {exc}", file=sys.stderr)
 
-    def call(self, job) -> None:
-        self.jobs.put(job)
+    def call(self, job, session=None) -> None:
+        """Queue ``job``; once it has run with nothing after it, ``session`` looks ahead."""
+        with self._lock:
+            for waiting in list(self.sessions):
+                waiting.hold()
+            self.jobs.put((job, session))
 
     def drain(self) -> None:
         """Wait until every job queued so far has run."""
         done = threading.Event()
-        self.jobs.put(done.set)
+        self.call(done.set)
         done.wait()
 
 
@@ -192,6 +205,7 @@ class Connection:
         self._lock = threading.Lock()
         self.session = Session(self._listen, self._state)
         self.session.runs = _AnnouncedRuns(self.sender.put)
+        trainer.sessions.add(self.session)
         self.closed = False
 
     # -- engine thread --------------------------------------------------------------------------
@@ -266,7 +280,7 @@ class Connection:
                 self._taken += 1
             job()
 
-        self.trainer.call(counted)
+        self.trainer.call(counted, self.session)
 
     def _run(self, epochs: int) -> None:
         if not self.closed:
@@ -368,7 +382,7 @@ class Connection:
     def handle(self, command) -> None:
         """Carry out one command: at once where it only sets flags, else in the training thread."""
         self.seq += 1
-        s, call = self.session, self.trainer.call
+        s, call = self.session, partial(self.trainer.call, session=self.session)
         if isinstance(command, p.DatasetData):
             self.datasets[command.key] = command.dataset
         elif isinstance(command, p.ForgetDataset):
@@ -463,7 +477,8 @@ class Connection:
             self.sender.put(p.Error("There is no model to set a weight in.", "", ""))
             return
         if not engine.offer(KernelEdit(command.layer, command.i, command.j, command.value)):
-            self.trainer.call(lambda: engine.set_kernel(command.layer, command.i, command.j, command.value))
+            self.trainer.call(lambda: engine.set_kernel(command.layer, command.i, command.j, command.value),
+                              self.session)
 
     def _tensorboard(self, folder: str) -> None:
         from playground.core.tensorboard import TensorBoardLog
@@ -484,6 +499,8 @@ class Connection:
         self.trainer.drain()
         self.session.stop()  # a run that a queued edit carried on
         self.trainer.drain()
+        self.trainer.sessions.discard(self.session)
+        self.session.close()  # and the models it made ahead
         if self.logger is not None:
             self.logger.close()
         self.sender.close()

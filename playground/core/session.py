@@ -22,6 +22,7 @@ from playground.core import events as ev
 from playground.core.edits import model_key
 from playground.core.engine import Engine
 from playground.core.listeners import Listener, Listeners
+from playground.core.lookahead import Lookahead
 from playground.core.runs import RunLog
 from playground.core.spec import Experiment
 from playground.errors import PlaygroundError
@@ -63,6 +64,7 @@ class Session:
         self._live = False  # between a run's Started and its end: steps and edits go into the run
         # Asked for before the run started (e.g. while the model compiled); applied at its start.
         self._want_pause = self._want_stop = False
+        self.ahead = Lookahead(self._made_ahead)  # the models the next edit likely asks for
 
     # -- what the UI reads ----------------------------------------------------------------------
     @property
@@ -139,6 +141,7 @@ class Session:
 
     def resume(self) -> None:
         if self.live:
+            self.ahead.hold()
             self._want_pause = False
             if self.engine is not None:
                 self.engine.resume()
@@ -156,6 +159,7 @@ class Session:
         with self._lock:
             live = self._live
             if live:
+                self.ahead.hold()
                 getattr(self.engine, f"step_{kind}")()
                 self._want_pause = True
         if live:
@@ -173,6 +177,8 @@ class Session:
         elif isinstance(event, (ev.Finished, ev.Diverged, ev.Failed)):
             with self._lock:
                 self._live = False
+        elif isinstance(event, ev.Paused):
+            self.look_ahead()  # the run waits: the machine is free until it resumes
         if self.engine is not None:
             self.runs.observe(event, self.engine.experiment)
         self.listeners(event)
@@ -185,11 +191,13 @@ class Session:
         if self.engine is not None and key == self._key:
             self.engine.apply(experiment)
             return "live"
+        self.ahead.hold()
         old = self.engine
         if old is not None:
             self.kept[self._key] = old
             self.kept.move_to_end(self._key)
         engine = self.kept.pop(key, None)
+        made = None if engine is not None else self.ahead.take(key, experiment)
         self.engine, self._key = engine, key
         while len(self.kept) > self.keep:
             self.kept.popitem(last=False)
@@ -202,15 +210,52 @@ class Session:
                 engine.apply(experiment)  # its live fields as the experiment has them now
                 engine.replay()
                 return "kept"
-            self.engine = Engine(experiment.model_copy(deep=True), self._listen, dataset)
-            self.runs.switch(self.engine, experiment)
-            self.engine.quick_start = True
-            self.engine.prepare()
+            if made is not None:  # made ahead, in another thread, as it would be made now
+                made.listener = self._listen
+                self.engine = made
+                self.runs.switch(made, experiment)
+                made.replay()
+            else:
+                self.engine = self._new_engine(experiment, dataset, self._listen)
+                self.runs.switch(self.engine, experiment)
+                self.engine.prepare()
             if self.keep_matching_weights and old is not None and old.model is not None:
                 self.engine.take_weights(old.model)
             return "new"
         finally:
             self._settle_unless_started()
+
+    @staticmethod
+    def _new_engine(experiment: Experiment, dataset, listener: Listener | None) -> Engine:
+        engine = Engine(experiment.model_copy(deep=True), listener, dataset)
+        engine.quick_start = True  # plain graphs at once, XLA loops compiled in the background
+        return engine
+
+    def _made_ahead(self, experiment: Experiment, dataset) -> Engine:
+        """A new model for ``experiment``, built and traced as :meth:`edit` does, telling no one."""
+        engine = self._new_engine(experiment, dataset, None)
+        engine.prepare()
+        return engine
+
+    def look_ahead(self) -> None:
+        """Make the models the next edit likely asks for, in the background (see
+        :mod:`playground.core.lookahead`): when the training thread has nothing to do (the engine
+        process calls this when its queue empties) and when a run pauses. Whatever is asked of the
+        training thread next, or a resume or step, holds it (:meth:`hold`)."""
+        engine = self.engine
+        if engine is None or engine.model is None or self.state in ("running", "preparing"):
+            return
+        self.ahead.start(engine.experiment, engine.dataset, self.key,
+                         lambda key: key == self._key or key in self.kept)
+
+    def hold(self) -> None:
+        """Stop making models ahead (any thread): the training thread has work to do."""
+        self.ahead.hold()
+
+    def close(self) -> None:
+        """Stop the run and the models being made ahead, and drop those."""
+        self.stop()
+        self.ahead.close()
 
     def discard(self) -> None:
         """No model (the experiment has problems); the current one is kept for an Undo."""
@@ -224,6 +269,7 @@ class Session:
 
     def run(self, epochs: int) -> str:
         """Train to ``epochs`` (or that many more if already there); returns the engine's reason."""
+        self.ahead.hold()
         try:
             if self.engine is None:
                 raise PlaygroundError(NO_MODEL)
@@ -237,6 +283,7 @@ class Session:
 
     def step(self, kind: str) -> None:
         """One epoch or one batch, when no run is live."""
+        self.ahead.hold()
         if self.engine is None:
             raise PlaygroundError(NO_MODEL)
         getattr(self.engine, f"step_{kind}")()
@@ -244,6 +291,7 @@ class Session:
 
     def reset(self) -> None:
         """New initial weights for the same architecture (the old ones are not kept)."""
+        self.ahead.hold()
         if self.engine is not None:
             if not self.live:
                 self._set("preparing")

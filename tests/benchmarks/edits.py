@@ -5,7 +5,10 @@ way into the running loop (the run model, ``playground.core.session``, as the wi
 event (what the curves draw; the window takes events every 1/30 s on top). A units or activation
 change builds a new model (each repeat a new architecture, so no kept model is taken back); a
 learning-rate change is live. Edits come USER_PACE apart, as a person makes them: a new model
-trains in plain graphs at once and compiles its XLA loops in another thread meanwhile.
+trains in plain graphs at once and compiles its XLA loops in another thread meanwhile, and the
+idle engine makes the models of each layer's units one up and one down ahead
+(``playground.core.lookahead``): the units edit (one up) finds its model made, the activation edit
+(no model made ahead for it) shows what a model built from scratch takes.
 "Live edit -> next chunk" is measured from offering a learning-rate (and a batch-size) edit to
 the running engine to its Edited event, which the engine sends right before the next chunk
 trains with it.
@@ -52,6 +55,7 @@ def _edit_to_first_epoch(session: Session, clock: Clock, exp, data) -> float:
     session.edit(exp, data)
     session.start()
     session.run(1 if session.epoch == 0 else session.epoch + 1)
+    session.look_ahead()  # as the engine process does when it has nothing left to do
     return clock.seen
 
 
@@ -78,7 +82,9 @@ def run(quick: bool) -> list:
         figures["learning rate"].append(_edit_to_first_epoch(session, clock, lr, data))
         base = lr
     out = [record(NAME, f"{name}: {what} edit -> first epoch", median(v), "s", TARGET,
-                  note=f"median of {len(v)}; new model" if what != "learning rate" else f"median of {len(v)}; live")
+                  note={"units": f"median of {len(v)}; new model, made ahead while idle",
+                        "activation": f"median of {len(v)}; new model, built from scratch"}.get(
+                      what, f"median of {len(v)}; live"))
            for what, v in figures.items()]
 
     progress("edits: live edits into a run")
@@ -105,6 +111,7 @@ def run(quick: bool) -> list:
     finally:
         session.stop()
         thread.join(60)
+        session.close()
     out += [record(NAME, f"{name}: live {what} edit -> next chunk uses it", median(v), "s", TARGET,
                    note=f"median of {len(v)}; during a run") for what, v in live.items()]
     return out
