@@ -117,6 +117,59 @@ def test_a_killed_engine_leaves_the_window_whole_and_train_continues_from_the_au
     driver.wait_idle(window)
 
 
+def _export_model(window, driver, path):
+    """File > Export model (.keras); the file as plain Keras loads it."""
+    import keras
+
+    window.dialogs.paths = [str(path)]
+    window.act_export_model.trigger()
+    driver.wait_until(lambda: window.statusBar().currentMessage() == f"Exporting the model to {path}: done.",
+                      "Export model: the status bar says it is done", 120_000)
+    return keras.models.load_model(path, safe_mode=True)
+
+
+def _kill_engine(window, driver) -> int:
+    pid = window.trainer.pid
+    os.kill(pid, signal.SIGKILL)
+    driver.wait_until(lambda: any("stopped unexpectedly" in w for w in window.dialogs.warnings), "the sentence")
+    window.dialogs.warnings.clear()
+    return pid
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_after_the_engine_died_an_export_is_the_autosaved_model_and_reset_draws_new_weights(own_engine, make_window,
+                                                                                          driver, tmp_path):
+    window = make_window()
+    driver.type_into(driver.spin(window, "epochsSpin"), 12)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    driver.wait_until(lambda: window.trainer._autosaved == 12, "the autosave at the end of the run", 30_000)
+    trained = _export_model(window, driver, tmp_path / "trained.keras").get_weights()
+    curves = window.curves.series("loss", "train")[1]
+
+    dead = _kill_engine(window, driver)
+    exported = _export_model(window, driver, tmp_path / "after.keras").get_weights()  # a fresh engine exports
+    assert window.trainer.pid not in (None, dead) and not window.dialogs.warnings
+    for was, now in zip(trained, exported, strict=True):
+        np.testing.assert_array_equal(now, was, err_msg="the export after the crash is not the autosaved model")
+    assert driver.epoch(window) == 12
+    np.testing.assert_array_equal(window.curves.series("loss", "train")[1], curves)
+
+    dead = _kill_engine(window, driver)
+    driver.click(window, "resetButton")  # with no engine: new weights, not the autosave's
+    driver.wait_until(lambda: window.trainer.pid not in (None, dead) and window.trainer.model_current
+                      and driver.epoch(window) == 0 and len(window.curves.series("loss", "train")[1]) == 0,
+                      "a fresh engine with new weights, the curves cleared", 120_000)
+    drawn = _export_model(window, driver, tmp_path / "reset.keras").get_weights()
+    assert not any(np.array_equal(a, b) for a, b in zip(drawn, trained) if a.size > 1), \
+        "the reset after the crash brought back the autosaved weights"
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    again = window.curves.series("loss", "train")[1]
+    assert len(again) == 12 and not np.array_equal(again, curves), "Train after the reset did not start over"
+
+
 @pytest.mark.timeout(300)
 def test_the_engine_refuses_hostile_messages_and_wrong_tokens_and_serves_on(engine_server):
     address, token = os.environ[ENGINE_ENV], os.environ[TOKEN_ENV].encode()
