@@ -70,17 +70,33 @@ def die_with_parent() -> None:
 
 
 def coalesce(items: list) -> list:
-    """``items`` without the snapshots that a later one of the same kind replaces (no barrier between)."""
-    latest: dict[type, int] = {}
+    """``items`` without the snapshots that a later one of the same kind replaces (no barrier between).
+    A snapshot of the model is its ``Weights`` and then its map (``Boundary`` or ``Predictions``,
+    see ``Engine._emit_snapshot``), replaced only whole, by a later whole one: every view then shows
+    one epoch. (Replaced kind by kind, a frame cut between a newer snapshot's weights and its map
+    kept the older map without its weights, and the window drew the map and the weights of two
+    epochs.)"""
+    latest: dict[type, tuple[int, ...]] = {}
     drop: set[int] = set()
+    weights: int | None = None  # the newest Weights whose map has not come (yet)
+
+    def replace(kind: type, indices: tuple[int, ...]) -> None:
+        drop.update(latest.get(kind, ()))
+        latest[kind] = indices
+
     for i, item in enumerate(items):
         if isinstance(item, BARRIERS):
             latest.clear()
+            weights = None
+        elif isinstance(item, ev.Weights):
+            if weights is not None:  # the one before had no map: a snapshot of weights alone, whole
+                replace(ev.Weights, (weights,))
+            weights = i
+        elif isinstance(item, (ev.Boundary, ev.Predictions)):
+            replace(ev.Weights, (i,) if weights is None else (weights, i))
+            weights = None
         elif isinstance(item, SNAPSHOTS):
-            kind = type(item)
-            if kind in latest:
-                drop.add(latest[kind])
-            latest[kind] = i
+            replace(type(item), (i,))
     return [item for i, item in enumerate(items) if i not in drop] if drop else items
 
 

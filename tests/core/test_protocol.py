@@ -186,3 +186,26 @@ def test_a_slow_window_loses_replaced_snapshots_never_figures():
     assert [m.epoch for m in kept if isinstance(m, ev.Progress)] == [2, 4, 1], \
         "a snapshot was kept though a newer one replaced it, or one was dropped across a pause or a new model"
     assert kept.index(items[4]) < kept.index(items[7]) and kept[-2] == NewModel(0), "the order changed"
+
+
+def test_a_slow_window_loses_whole_snapshots_of_the_model_never_the_weights_of_a_map_it_keeps():
+    """The engine sends each snapshot as its weights, then its map. A frame cut between a newer
+    snapshot's weights and its map must keep the older one whole (the map drawn with its weights)."""
+    from playground.core.server import coalesce
+
+    def weights(epoch):
+        return ev.Weights(epoch, ())
+
+    def boundary(epoch):
+        return ev.Boundary(epoch, np.zeros(1, np.float32), np.zeros(1, np.float32), np.zeros((1, 1), np.float32))
+
+    def metrics(epoch):
+        return ev.Metrics(epoch, epoch, {"loss": np.array([1.0 / epoch])})
+
+    cut = [weights(10), boundary(10), metrics(20), weights(20)]
+    assert coalesce(cut) == cut, "the weights of the map kept were dropped"
+    whole = cut + [boundary(20)]
+    assert [(type(m).__name__, m.epoch) for m in coalesce(whole)] == [
+        ("Metrics", 20), ("Weights", 20), ("Boundary", 20)], "a whole newer snapshot did not replace the older"
+    alone = [weights(5), metrics(6), weights(6), metrics(7), weights(7)]  # no maps: each Weights is whole
+    assert [m.epoch for m in coalesce(alone) if isinstance(m, ev.Weights)] == [6, 7]
