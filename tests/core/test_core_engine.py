@@ -314,3 +314,29 @@ def test_mirrored_strategy_over_two_logical_cpus_trains_like_one_device():
     assert reason == single_reason == "finished" and device == "/CPU:0, /CPU:1"
     # Each replica takes half of every batch; the all-reduced update equals the single-device one.
     np.testing.assert_allclose(mirrored["loss"], single["loss"], rtol=1e-4)
+
+
+def test_a_dropped_model_leaves_none_of_its_traced_graphs_behind():
+    """Keras' optimizer registers a gradient function in TensorFlow's global registry at every trace
+    of its step, and the registry kept it, and through it every graph of the trace: each new model
+    of a long session stayed in the engine process (~30 MB, measured)."""
+    import gc
+
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    def graphs() -> int:
+        gc.collect()
+        return sum(isinstance(o, FuncGraph) for o in gc.get_objects())
+
+    def train_and_drop(units: int) -> None:
+        exp = xor_experiment(2)
+        exp.model.layers[0].units = units
+        engine = Engine(exp)
+        engine.jit = False
+        engine.run()
+
+    train_and_drop(3)
+    before = graphs()
+    for units in (4, 5, 6):
+        train_and_drop(units)
+    assert graphs() <= before, "the graphs traced for dropped models are still alive"
