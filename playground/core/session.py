@@ -187,11 +187,11 @@ class Session:
     def edit(self, experiment: Experiment, dataset) -> str:
         """Make ``experiment`` (on ``dataset``) the current one; returns "live", "kept" (a kept model
         was taken back) or "new". Raises PlaygroundError where the model cannot be built."""
+        self.ahead.hold()
         key = self.key(experiment, dataset)
         if self.engine is not None and key == self._key:
             self.engine.apply(experiment)
             return "live"
-        self.ahead.hold()
         old = self.engine
         if old is not None:
             self.kept[self._key] = old
