@@ -11,7 +11,7 @@ from playground.core.session import NewModel, Session
 from playground.data import load_dataset
 from tests.core.experiments import xor_experiment
 
-WAIT_S = 180  # for the four models of XOR 2-8-8-1 made one after another (~3 s here), on a busy machine
+WAIT_S = 180  # for the two models of XOR 2-8-1 made one after another (~1.5 s here), on a busy machine
 
 
 def weights(engine):
@@ -33,6 +33,7 @@ class Run:
         self.events = []
         self.session = Session(self.events.append)
         self.exp = xor_experiment(5)
+        del self.exp.model.layers[1:]  # one hidden layer: two models made ahead, 9 and 7 units
         self.data = load_dataset(**self.exp.dataset.model_dump())
 
     def train(self, exp, epochs):
@@ -56,10 +57,10 @@ def test_a_units_edit_takes_the_model_made_ahead_which_shows_and_trains_as_one_b
     ahead, fresh = Run(), Run()
     try:
         ahead.train(ahead.exp, 3)
-        assert ahead.made_ahead() == 4, "each hidden layer's units one up and one down"
+        assert ahead.made_ahead() == 2, "the hidden layer's units one up and one down"
         nine = with_units(ahead.exp, 9)
         assert ahead.session.edit(nine, ahead.data) == "new" and ahead.session.epoch == 0
-        assert ahead.session.ahead.ready() == 3, "the edit did not take the model made for it"
+        assert ahead.session.ahead.ready() == 1, "the edit did not take the model made for it"
         fresh.session.edit(nine, fresh.data)
         assert fresh.session.ahead.ready() == 0
         assert ahead.shown() == fresh.shown(), "the views were not given what a new model gives them"
@@ -81,7 +82,7 @@ def test_a_model_made_before_a_live_edit_is_not_taken_with_the_old_setting():
     run, fresh = Run(), Run()
     try:
         run.train(run.exp, 3)
-        assert run.made_ahead() == 4
+        assert run.made_ahead() == 2
         slower = run.exp.model_copy(deep=True)
         slower.training.learning_rate = 0.003
         assert run.session.edit(slower, run.data) == "live"
@@ -95,7 +96,7 @@ def test_a_model_made_before_a_live_edit_is_not_taken_with_the_old_setting():
                                    rtol=1e-5, err_msg="the new model did not train at the edited rate")
         run.session.look_ahead()  # the models of the old rate are dropped, those of the new one made
         assert run.session.ahead.wait(WAIT_S)
-        assert run.session.ahead.ready() == 3, "8 units is the model kept for Undo: not made again"
+        assert run.session.ahead.ready() == 1, "8 units is the model kept for Undo: not made again"
     finally:
         run.session.close()
         fresh.session.close()
@@ -104,8 +105,8 @@ def test_a_model_made_before_a_live_edit_is_not_taken_with_the_old_setting():
 def test_a_big_model_is_not_made_ahead():
     run = Run()
     try:
-        big = with_units(run.exp, 400)
-        big.model.layers[1].units = 400  # 161,601 parameters
+        big = xor_experiment(5)
+        big.model.layers[0].units = big.model.layers[1].units = 400  # 161,601 parameters
         run.train(big, 1)
         assert run.made_ahead() == 0
     finally:
@@ -176,10 +177,10 @@ def test_a_paused_run_makes_the_models_ahead_and_an_edit_that_stops_it_takes_one
         trainer.start()
         s.pause()
         assert paused.wait(60)
-        assert s.ahead.wait(WAIT_S) and s.ahead.ready() == 4, "nothing was made ahead while the run was paused"
+        assert s.ahead.wait(WAIT_S) and s.ahead.ready() == 2, "nothing was made ahead while the run was paused"
         nine = with_units(run.exp, 9)
         assert s.offer(nine, run.data) is False  # a new model: the run stops
         trainer.join(60)
-        assert s.edit(nine, run.data) == "new" and s.ahead.ready() == 3
+        assert s.edit(nine, run.data) == "new" and s.ahead.ready() == 1
     finally:
         s.close()
