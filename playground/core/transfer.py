@@ -48,10 +48,15 @@ def _state(optimizer) -> list:
 
 
 def copy_optimizer_state(source, target) -> None:
-    """Moments and step count from ``source`` into ``target`` (the same optimizer class over the same
-    variables); the learning rate is the new experiment's."""
-    for mine, value in zip(_state(target), _state(source), strict=True):
-        mine.assign(value)
+    """Moments and step count from ``source`` into ``target`` (the same optimizer class over
+    variables of the same names), each by its name; the learning rate is the new experiment's. A
+    state that only one of them keeps starts fresh or is left behind: SGD keeps momentums only with
+    a momentum, so an edit of the momentum to or from 0 changes what there is."""
+    values = {v.name: v for v in _state(source)}
+    for mine in _state(target):
+        value = values.get(mine.name)
+        if value is not None and tuple(value.shape) == tuple(mine.shape):
+            mine.assign(value)
 
 
 def restore(model, path, optimizer_name: str) -> None:

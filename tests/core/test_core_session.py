@@ -92,6 +92,21 @@ def test_an_optimizer_switch_keeps_the_weights_with_fresh_state():
     assert events[-1] == ev.Edited(5, "optimizer adam → sgd (fresh state)")
 
 
+def test_a_momentum_edit_to_and_from_zero_keeps_the_weights_and_the_step_count():
+    """SGD keeps momentums only with a momentum: the new optimizer has other state to carry over."""
+    events = []
+    engine = trained(xor(optimizer="sgd", momentum=0.45), events)
+    before, steps = weights(engine), int(engine.model.optimizer.iterations)
+    for momentum in (0.0, 0.9):
+        engine.apply(edited(engine.experiment, momentum=momentum))
+        assert not [e for e in events if isinstance(e, ev.Failed)]
+        assert_same_weights(weights(engine), before)
+        assert int(engine.model.optimizer.iterations) == steps, "the step count was not carried over"
+    assert [e.label for e in events if isinstance(e, ev.Edited)] == ["momentum 0.45 → 0", "momentum 0 → 0.9"]
+    engine.run(1)
+    assert engine.epoch == 6 and not [e for e in events if isinstance(e, ev.Failed)]
+
+
 def test_an_edit_that_needs_a_new_model_is_refused():
     from playground.errors import PlaygroundError
 
