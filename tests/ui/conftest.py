@@ -238,6 +238,16 @@ class Driver:
     def wait_idle(self, window, timeout: int = RUN_TIMEOUT) -> None:
         self.qtbot.waitUntil(lambda: not window.trainer.live, timeout=timeout)
 
+    def export_model(self, window, path, timeout: int = 30_000):
+        """File > Export model (.keras) to ``path``; the file as plain Keras loads it."""
+        import keras
+
+        window.dialogs.paths = [str(path)]
+        window.act_export_model.trigger()
+        self.wait_until(lambda: window.statusBar().currentMessage() == f"Exporting the model to {path}: done.",
+                        "Export model: the status bar says it is done", timeout)
+        return keras.models.load_model(path, safe_mode=True)
+
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path):

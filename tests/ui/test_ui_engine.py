@@ -117,17 +117,6 @@ def test_a_killed_engine_leaves_the_window_whole_and_train_continues_from_the_au
     driver.wait_idle(window)
 
 
-def _export_model(window, driver, path):
-    """File > Export model (.keras); the file as plain Keras loads it."""
-    import keras
-
-    window.dialogs.paths = [str(path)]
-    window.act_export_model.trigger()
-    driver.wait_until(lambda: window.statusBar().currentMessage() == f"Exporting the model to {path}: done.",
-                      "Export model: the status bar says it is done", 120_000)
-    return keras.models.load_model(path, safe_mode=True)
-
-
 def _kill_engine(window, driver) -> int:
     pid = window.trainer.pid
     os.kill(pid, signal.SIGKILL)
@@ -145,11 +134,11 @@ def test_after_the_engine_died_an_export_is_the_autosaved_model_and_reset_draws_
     driver.click(window, "trainButton")
     driver.wait_idle(window)
     driver.wait_until(lambda: window.trainer._autosaved == 12, "the autosave at the end of the run", 30_000)
-    trained = _export_model(window, driver, tmp_path / "trained.keras").get_weights()
+    trained = driver.export_model(window, tmp_path / "trained.keras", 120_000).get_weights()
     curves = window.curves.series("loss", "train")[1]
 
     dead = _kill_engine(window, driver)
-    exported = _export_model(window, driver, tmp_path / "after.keras").get_weights()  # a fresh engine exports
+    exported = driver.export_model(window, tmp_path / "after.keras", 120_000).get_weights()  # a fresh engine exports
     assert window.trainer.pid not in (None, dead) and not window.dialogs.warnings
     for was, now in zip(trained, exported, strict=True):
         np.testing.assert_array_equal(now, was, err_msg="the export after the crash is not the autosaved model")
@@ -161,7 +150,7 @@ def test_after_the_engine_died_an_export_is_the_autosaved_model_and_reset_draws_
     driver.wait_until(lambda: window.trainer.pid not in (None, dead) and window.trainer.model_current
                       and driver.epoch(window) == 0 and len(window.curves.series("loss", "train")[1]) == 0,
                       "a fresh engine with new weights, the curves cleared", 120_000)
-    drawn = _export_model(window, driver, tmp_path / "reset.keras").get_weights()
+    drawn = driver.export_model(window, tmp_path / "reset.keras", 120_000).get_weights()
     assert not any(np.array_equal(a, b) for a, b in zip(drawn, trained) if a.size > 1), \
         "the reset after the crash brought back the autosaved weights"
     driver.click(window, "trainButton")
