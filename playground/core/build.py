@@ -90,6 +90,12 @@ def layer_table(exp: Experiment, input_dim: int, output_units: int, task: str) -
     return rows
 
 
+def trainable_parameters(exp: Experiment, dataset) -> int:
+    """The trainable parameters of the model :func:`build_model` makes for ``dataset``."""
+    rows = layer_table(exp, dataset.input_dim, dataset.output_units, dataset.task)
+    return sum(r.parameters for r in rows if r.trainable)
+
+
 def _initializer(name: str, seed: int):
     import keras
 

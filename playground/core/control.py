@@ -21,6 +21,7 @@ class RunControl:
         self._steps: list[str] = []  # queued "epoch"/"batch" requests while paused
         self._edits: list[Any] = []  # queued live edits, applied between chunks
         self._running = False
+        self._pause_told = False  # on_pause was called for the pause under way
 
     @property
     def running(self) -> bool:
@@ -69,6 +70,7 @@ class RunControl:
         """A run starts: an earlier stop is forgotten."""
         with self._cond:
             self._stop = False
+            self._pause_told = False
             self._running = True
 
     def end(self) -> list:
@@ -82,13 +84,18 @@ class RunControl:
     def next(self, on_pause: Callable[[], None],
              done: Callable[[], bool] = lambda: False) -> tuple[bool, str | None, list]:
         """Between chunks: (stop asked, the step to do or None, the edits to apply), waiting while
-        paused with nothing to do; ``on_pause`` is called (holding the lock) before each wait. A run
+        paused with nothing to do; ``on_pause`` is called (holding the lock) before the first wait of a
+        pause, once: edits applied while paused do not end the pause, a step or a resume does. A run
         that is ``done`` (at its target) does not wait: a pause asked as it got there lets it finish.
         Edits come before a step: a step waits for the next call."""
         with self._cond:
             while self._paused and not self._stop and not self._steps and not self._edits and not done():
-                on_pause()
+                if not self._pause_told:
+                    on_pause()
+                    self._pause_told = True
                 self._cond.wait()
             step = self._steps.pop(0) if self._steps and not self._edits else None
             edits, self._edits = self._edits, []
+            if not edits:  # a chunk runs next (a step, or the run going on): a later pause is told again
+                self._pause_told = False
             return self._stop, step, edits

@@ -26,21 +26,17 @@ import numpy as np
 from playground.core import events as ev
 from playground.core import snapshots, transfer
 from playground.core.control import RunControl
-from playground.core.device import choose_device, configure_gpus, leave_cores_free, place
+from playground.core.device import place
 from playground.core.history import WeightLog
 from playground.core.listeners import Listener
-from playground.core.loops import XLA_THREAD, Loops, plain_graph_options
+from playground.core.loops import Loops, plain_graph_options
 from playground.core.pacing import Pacer, batches_worth_compiling, epochs_to_fill
 from playground.core.recorders import (put_weights, record_metrics, record_weights, replay_metrics,
                                        replay_weights)
-from playground.core.snapshots import GRID, SnapshotEmitter
+from playground.core.snapshots import SnapshotEmitter
 from playground.core.spec import Experiment
 from playground.core.transfer import KernelEdit
 from playground.errors import PlaygroundError
-
-# What other modules and tests import from here, wherever it now lives.
-__all__ = ["Engine", "KernelEdit", "Listener", "configure_gpus", "leave_cores_free", "choose_device",
-           "GRID", "XLA_THREAD"]
 
 
 class Engine:
@@ -199,21 +195,18 @@ class Engine:
         """Load data, build the model and compile the loops; emits the initial weights."""
         if self._built:
             return
-        from playground.core.build import layer_table
+        from playground.core.build import trainable_parameters
 
         exp = self.experiment
         if self.dataset is None:
             from playground.data import load_dataset
 
             self.dataset = load_dataset(**exp.dataset.model_dump())
-        ds = self.dataset
-        params = sum(r.parameters for r in layer_table(exp, ds.input_dim, ds.output_units, ds.task)
-                     if r.trainable)
-        placement = place(exp.training.device, params, exp.training.batch_size, self._devices)
+        self.parameters = trainable_parameters(exp, self.dataset)
+        placement = place(exp.training.device, self.parameters, exp.training.batch_size, self._devices)
         self.device, self._loops.placement = placement.name, placement
         if placement.strategy is not None:
             self.jit = False  # XLA does not compile cross-replica steps
-        self.parameters = params
         self._build(None)
         self._built = True
         self._record_weights(np.array([self.epoch]), None)
@@ -222,21 +215,16 @@ class Engine:
 
     def _build(self, source) -> None:
         """Build the model for :attr:`experiment` and compile its loops; with ``source`` (the model
-        it replaces after a live edit) its weights are copied in by layer name, and its optimizer's
-        state too where the optimizer class is the same (a new optimizer starts fresh)."""
+        it replaces after a live edit) it takes on from there (see :func:`transfer.take_over`)."""
         from playground.core.build import build_model
 
         exp, ds, loops = self.experiment, self.dataset, self._loops
         with loops.placement.scope():
             self.model = build_model(exp, ds, self._seed_offset)
-            if source is not None:
-                transfer.copy_weights(source, self.model)
             loops.put_data(exp, ds)
-            # Build the optimizer variables now: variables can't be created in the loops.
-            self.model.optimizer.build(self.model.trainable_variables)
-            if source is not None and type(source.optimizer) is type(self.model.optimizer):
-                transfer.copy_optimizer_state(source.optimizer, self.model.optimizer)
             loops.attach(self.model, exp, ds, keep_shuffle=source is not None)
+            if source is not None:
+                transfer.take_over(source, self.model)
         self._make_loops()
 
     def _make_loops(self) -> None:
@@ -280,14 +268,10 @@ class Engine:
         self.listener(ev.Started(self.epoch, self.device, target, self.batches_per_epoch, self.parameters))
         t0 = time.perf_counter()
         reason = "finished"
-        paused_reported = False
 
         def on_pause() -> None:
-            nonlocal paused_reported
-            if not paused_reported:
-                self._settle()
-                self.listener(ev.Paused(self.epoch))
-                paused_reported = True
+            self._settle()
+            self.listener(ev.Paused(self.epoch))
 
         def at_target() -> bool:
             return self.epoch >= self._target and self.batch == 0
@@ -304,9 +288,7 @@ class Engine:
             if step is not None:
                 if self._do_chunk(1 if step == "epoch" else 0, 1 if step == "batch" else 0) == "diverged":
                     return "diverged"
-                paused_reported = False
                 continue
-            paused_reported = False
             if at_target():
                 break
             fill = epochs_to_fill(self.epoch, self.weight_history.stride, self._loops.snapshot_rows)
@@ -329,29 +311,21 @@ class Engine:
 
     def _do_chunk(self, epochs: int, batches: int) -> str:
         """Run ``epochs`` whole epochs, or else ``batches`` batches of the epoch under way."""
-        loops = self._loops
-        loops.swap_in_xla()
-        with plain_graph_options(loops.quick_graphs):
-            result = self._chunk(epochs, batches)
-        if loops.xla_due:
-            loops.xla_due = False
-            loops.compile_xla_in_background(self._pacer.batches_compiled)
-        return result
+        with self._loops.training(self._pacer.batches_compiled):
+            return self._chunk(epochs, batches)
 
     def _chunk(self, epochs: int, batches: int) -> str:
         loops, per_epoch_batches = self._loops, self.batches_per_epoch
         if epochs and self.batch:  # an epoch step in mid-epoch finishes the epoch under way
             epochs, batches = 0, per_epoch_batches - self.batch
-        state = list(self.model.variables) + list(self.model.optimizer.variables)
-        snapshot = [v.numpy() for v in state]
+        put_back = transfer.checkpoint(self.model)
         t0 = time.perf_counter()
         first = self.epoch + 1
         figures, snaps, batches = loops.chunk(self.epoch, self.batch, epochs, batches, self.weight_history.stride)
         elapsed = time.perf_counter() - t0
         if figures is not None and not np.all(np.isfinite(figures[:, 0])):
             bad = first + int(np.argmax(~np.isfinite(figures[:, 0])))
-            for var, value in zip(state, snapshot):
-                var.assign(value)
+            put_back()
             self.batch = 0
             self.listener(ev.Diverged(self.epoch, f"The loss became infinite or NaN at epoch {bad}; "
                                                   f"training stopped and the weights of epoch {self.epoch} "
@@ -393,19 +367,9 @@ class Engine:
         self._emit_snapshot(force=True)
 
     def _emit_snapshot(self, force: bool = False) -> None:
-        """The model as it is now for every view at once: weights, and the boundary (2-D sets) or the
-        test predictions (others), all of this epoch."""
-        if not self.views:
-            return
-
-        def views():
-            yield ev.Weights(self.epoch, self.layer_weights())
-            if self._loops.grid_output is not None:
-                yield self.boundary()
-            elif not self.dataset.is_2d:
-                yield self.predictions()
-
-        self._snapshots.emit(self.listener, views, force)
+        """A snapshot for the views, when one is due (see ``snapshots``)."""
+        if self.views:
+            self._snapshots.emit(self.listener, self.snapshot, force)
 
     def take_weights(self, source) -> list[str]:
         """Copy the weights of every layer of the Keras model ``source`` whose name and weight shapes
@@ -426,8 +390,9 @@ class Engine:
             self._emit_snapshot(force=True)
 
     # -- views of the model (engine thread) ----------------------------------------------------
-    def layer_weights(self) -> tuple[ev.LayerWeights, ...]:
-        return snapshots.layer_weights(self.model, self._loops)
+    def snapshot(self):
+        """The model as it is now for every view at once (see :func:`snapshots.views`)."""
+        return snapshots.views(self.model, self._loops, self.experiment, self.dataset, self.epoch)
 
     def boundary(self) -> ev.Boundary:
         return snapshots.boundary(self._loops, self.experiment, self.dataset.task, self.epoch)

@@ -47,13 +47,10 @@ def candidates(experiment: Experiment) -> list[Experiment]:
 
 def worth_making(experiment: Experiment, dataset) -> bool:
     """Small enough to make ahead: spare copies of the model and its data cost little."""
-    from playground.core.build import layer_table
+    from playground.core.build import trainable_parameters
 
     data = dataset.raw_train.nbytes + dataset.raw_test.nbytes
-    if data > MAX_DATA_BYTES:
-        return False
-    rows = layer_table(experiment, dataset.input_dim, dataset.output_units, dataset.task)
-    return sum(r.parameters for r in rows if r.trainable) <= MAX_PARAMETERS
+    return data <= MAX_DATA_BYTES and trainable_parameters(experiment, dataset) <= MAX_PARAMETERS
 
 
 def _only_epochs_differ(before: Experiment, after: Experiment) -> bool:

@@ -85,13 +85,14 @@ class Loops:
             self.neuron_xs, self.neuron_ys, self.neuron_grid = plane_grid(NEURON_GRID)
 
     def attach(self, model, experiment, dataset, keep_shuffle: bool) -> None:
-        """Build ``model``'s metric variables (variables can't be created in the loops) and the test
-        metric; ``keep_shuffle``: the shuffle of the epoch under way survives (a live edit)."""
+        """Build ``model``'s optimizer and metric variables (variables can't be created in the loops)
+        and the test metric; ``keep_shuffle``: the shuffle of the epoch under way survives (a live edit)."""
         import tensorflow as tf
 
         from playground.core.build import make_metric
 
         self.model, self.dataset = model, dataset
+        model.optimizer.build(model.trainable_variables)
         model.compute_metrics(self.x[:1], self.y[:1], model(self.x[:1]))
         model.reset_metrics()
         self.test_metric = make_metric(experiment, dataset.task)
@@ -397,6 +398,18 @@ class Loops:
 
         # Not a daemon: TensorFlow aborts the process if it exits in the middle of a compile.
         threading.Thread(target=compile_loops, name=XLA_THREAD).start()
+
+    @contextlib.contextmanager
+    def training(self, compile_batches: bool):
+        """Around one chunk and its snapshot: the XLA loops swapped in once they are ready, plain
+        graphs without Grappler until then, and the XLA compile of new loops started after their
+        first chunk (tracing holds the GIL, and would slow it); the batch loop too where asked."""
+        self.swap_in_xla()
+        with plain_graph_options(self.quick_graphs):
+            yield
+        if self.xla_due:
+            self.xla_due = False
+            self.compile_xla_in_background(compile_batches)
 
     def swap_in_xla(self) -> None:
         """Between chunks: use the XLA loops once they are compiled for the loops made last."""

@@ -342,8 +342,8 @@ class Connection:
 
         engine = self.session.engine
         export.load_weights_into(self._model(), path)
-        self.sender.put(ev.Weights(engine.epoch, engine.layer_weights()))
-        self.sender.put(engine.boundary() if engine.dataset.is_2d else engine.predictions())
+        for event in engine.snapshot():
+            self.sender.put(event)
 
     def _save_run(self, number: int, path: str) -> None:
         from playground.core.export import write_run
@@ -486,7 +486,7 @@ class Connection:
             raise p.ProtocolError(f"{type(command).__name__} is not a command the engine takes.")
 
     def _set_weight(self, command: p.SetWeight) -> None:
-        from playground.core.engine import KernelEdit
+        from playground.core.transfer import KernelEdit
 
         engine = self.session.engine
         if engine is None:
@@ -547,7 +547,7 @@ class Server:
         self.trainer.call(lambda: self._load(verbose))
 
     def _load(self, verbose: bool) -> None:
-        from playground.core.engine import configure_gpus, leave_cores_free
+        from playground.core.device import configure_gpus, leave_cores_free
         from playground.tf_quiet import import_tensorflow
 
         try:

@@ -11,7 +11,7 @@ The functions here read the model through the loops compiled for it (:mod:`playg
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -45,6 +45,16 @@ class SnapshotEmitter:
         self._last = time.perf_counter()
         cost = self._last - start
         self._interval = min(max(SNAPSHOT_INTERVAL, cost / COST_SHARE), MAX_SNAPSHOT_INTERVAL)
+
+
+def views(model, loops, experiment, dataset, epoch: int) -> Iterator[ev.Event]:
+    """A snapshot, all of ``epoch``: the weights, then the decision boundary with the neuron maps
+    (2-D data sets) or the test predictions (the others)."""
+    yield ev.Weights(epoch, layer_weights(model, loops))
+    if dataset.is_2d:
+        yield boundary(loops, experiment, dataset.task, epoch)
+    else:
+        yield predictions(loops, experiment, dataset.task, epoch)
 
 
 def layer_weights(model, loops) -> tuple[ev.LayerWeights, ...]:

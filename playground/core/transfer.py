@@ -1,5 +1,6 @@
 """Weights and optimizer state moved into a model: from the model a live edit replaces, from another
-model (matching layers), from a saved ``.keras`` file (resuming a run), or one weight set by hand.
+model (matching layers), from a saved ``.keras`` file (resuming a run), from before a chunk whose
+loss diverged, or one weight set by hand.
 
 Values are copied into the engine's own model, never the other model taken over: its loops are
 compiled for this one. Problems a user can cause become a :class:`PlaygroundError` sentence.
@@ -7,6 +8,7 @@ compiled for this one. Problems a user can cause become a :class:`PlaygroundErro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from playground.errors import PlaygroundError
 
@@ -20,12 +22,15 @@ class KernelEdit:
     value: float
 
 
-def copy_weights(source, target) -> None:
-    """Every layer of ``source`` that has weights into ``target``'s layer of the same name (a live
-    edit's new model: the same layers)."""
+def take_over(source, target) -> None:
+    """A live edit's new model ``target`` (the same layers, its optimizer built) takes on from
+    ``source``: every layer's weights by name, and the optimizer's state where the optimizer class
+    is the same (a new optimizer starts fresh)."""
     for layer in source.layers:
         if layer.weights:
             target.get_layer(layer.name).set_weights(layer.get_weights())
+    if type(source.optimizer) is type(target.optimizer):
+        copy_optimizer_state(source.optimizer, target.optimizer)
 
 
 def take_matching_weights(source, target) -> list[str]:
@@ -57,6 +62,18 @@ def copy_optimizer_state(source, target) -> None:
         value = values.get(mine.name)
         if value is not None and tuple(value.shape) == tuple(mine.shape):
             mine.assign(value)
+
+
+def checkpoint(model) -> Callable[[], None]:
+    """The model's and its optimizer's variables as they are now; calling the result puts them back
+    (a chunk whose loss diverged is undone)."""
+    state = [*model.variables, *model.optimizer.variables]
+    values = [v.numpy() for v in state]
+
+    def put_back() -> None:
+        for var, value in zip(state, values):
+            var.assign(value)
+    return put_back
 
 
 def restore(model, path, optimizer_name: str) -> None:

@@ -10,7 +10,8 @@ import time
 
 import numpy as np
 
-from playground.core.engine import GRID, Engine
+from playground.core.engine import Engine
+from playground.core.snapshots import GRID
 from tests.benchmarks.common import UiListener, median, progress, record, shape_name, timed, tiny_experiment
 
 NAME = "boundary"

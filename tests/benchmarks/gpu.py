@@ -5,7 +5,8 @@ The engine is timed on the GPU and on the CPU, with ``model.fit`` on the GPU bes
 """
 from __future__ import annotations
 
-from playground.core.engine import Engine, configure_gpus
+from playground.core.device import configure_gpus
+from playground.core.engine import Engine
 from tests.benchmarks import big, tiny
 from tests.benchmarks.common import median, progress, record, shape_name, skipped, tiny_experiment
 

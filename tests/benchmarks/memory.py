@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 import threading
 
-from playground.core.engine import XLA_THREAD, Engine
+from playground.core.engine import Engine
+from playground.core.loops import XLA_THREAD
 from tests.benchmarks.common import UiListener, progress, record, rss_mb, shape_name, skipped, tiny_experiment
 from tests.benchmarks.gui import Session, window_missing
 

@@ -2,7 +2,7 @@
 that cannot be written. Each reaches the user as a message (a dialog, the status bar), and the
 window stays usable: the next run trains, the next export works.
 
-The exception is raised inside real training: ``Engine.layer_weights`` (called by the training
+The exception is raised inside real training: ``Engine.snapshot`` (called by the training
 thread for every weights snapshot) fails once, as a bug or a library error would.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ def test_an_exception_in_the_training_thread_is_a_message_and_the_window_goes_on
                                                                                  monkeypatch, tmp_path):
     window = make_window()
     driver.type_into(driver.spin(window, "epochsSpin"), 20)
-    real = Engine.layer_weights
+    real = Engine.snapshot
     calls = {"left": 1}
 
     def fails_once(self):
@@ -28,7 +28,7 @@ def test_an_exception_in_the_training_thread_is_a_message_and_the_window_goes_on
             raise RuntimeError("injected fault in the training thread")
         return real(self)
 
-    monkeypatch.setattr(Engine, "layer_weights", fails_once)
+    monkeypatch.setattr(Engine, "snapshot", fails_once)
     driver.click(window, "trainButton")
     driver.wait_until(lambda: bool(window.dialogs.warnings), "a dialog about the failure")
     assert "RuntimeError: injected fault in the training thread" in window.dialogs.warnings[0]
