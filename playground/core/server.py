@@ -20,7 +20,8 @@ The autosave: with a folder set by the window (:class:`~playground.core.protocol
 current model — weights, optimizer state, history, experiment (:func:`playground.core.export.write_run`)
 — is written there at every pause and end of a run and at least every ``AUTOSAVE_S`` seconds of
 training, so a window whose engine died starts a fresh one that continues from it
-(:class:`~playground.core.protocol.Restore`).
+(:class:`~playground.core.protocol.Restore`). A window on another machine names the folder by a
+name alone: it is then a folder of that name in this machine's temporary folder (:func:`engine_folder`).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import os
 import queue
 import signal
 import sys
+import tempfile
 import threading
 import time
 import weakref
@@ -98,6 +100,16 @@ def coalesce(items: list) -> list:
         elif isinstance(item, SNAPSHOTS):
             replace(type(item), (i,))
     return [item for i, item in enumerate(items) if i not in drop] if drop else items
+
+
+def engine_folder(folder: str) -> str:
+    """A folder the window names, on this machine: a path as it is; a name alone (a window on another
+    machine, whose paths mean nothing here) a folder of that name in this machine's temporary folder."""
+    if not folder or os.path.isabs(folder):
+        return folder
+    if folder in (".", "..") or os.path.basename(folder) != folder or "/" in folder or "\\" in folder:
+        raise p.ProtocolError(f"{folder!r} is neither a path nor a folder's name.")
+    return os.path.join(tempfile.gettempdir(), folder)
 
 
 class Sender:
@@ -473,14 +485,15 @@ class Connection:
         elif isinstance(command, p.TensorBoard):
             self._tensorboard(command.folder)
         elif isinstance(command, p.Autosave):
-            self.autosave_folder = command.folder
+            self.autosave_folder = engine_folder(command.folder)
         elif isinstance(command, p.Restore):
             dataset = self._dataset(command.dataset)
             with self._lock:  # it replaces the model: a live run stops, and does not carry on
                 self.latest = command.generation
                 self.carry_on = False
             s.stop()
-            self._change_model(lambda: self._guard("Continuing the saved run", self._restore, command.folder,
+            folder = engine_folder(command.folder)
+            self._change_model(lambda: self._guard("Continuing the saved run", self._restore, folder,
                                                    command.generation, dataset))
         else:
             raise p.ProtocolError(f"{type(command).__name__} is not a command the engine takes.")

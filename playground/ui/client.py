@@ -224,7 +224,6 @@ class EngineClient(QObject):
         self._keys = 0
         self._run_owners: dict[int, object] = {}  # the engine's run number -> this log's owner token
         self._edited: Experiment | None = None
-        self._edited_since_lost = False  # an edit made while there was no engine: the fresh one applies it
         self._arrivedSignal.connect(self._on_arrived)
 
     # -- what the window reads ------------------------------------------------------------------
@@ -358,16 +357,25 @@ class EngineClient(QObject):
     def _start(self) -> None:
         self.engine = _Engine(self)
         self._seq = self._local_seq = 0
-        self._send(p.Autosave(self.autosave_folder))
+        self._send(p.Autosave(self._autosave_name()))
         if self._keep_weights:
             self._send(p.KeepWeights(True))
         if self.tensorboard_folder:
             self._send(p.TensorBoard(self.tensorboard_folder))
 
+    def _autosave_name(self) -> str:
+        """The autosave folder as the engine names it: this path for the engine this window started;
+        for one elsewhere (``PLAYGROUND_ENGINE``), whose machine does not have this window's paths, its
+        name alone: a folder in that machine's temporary folder (see ``server.engine_folder``)."""
+        if self.engine is not None and self.engine.process is None:
+            return Path(self.autosave_folder).name
+        return self.autosave_folder
+
     def _revive(self) -> bool:
         """After the engine died, before a command that needs a model: a fresh engine with the last
-        experiment, from the autosave if there is one, and the edits made since then applied to it as
-        to a live model. False where there is nothing to revive (no engine yet, or shut down)."""
+        experiment, from the autosave if there is one, and the window's experiment applied to it as an
+        edit to a live model (an edit made after the autosave, before or after the crash). False where
+        there is nothing to revive (no engine yet, or shut down)."""
         if self.engine is not None or not self._loading or self._shut_down:
             return False
         self._start()
@@ -375,13 +383,12 @@ class EngineClient(QObject):
             experiment, dataset = self._last_edit
             key = self._dataset_key(dataset)
             self._generation += 1
-            if self._autosaved and (Path(self.autosave_folder) / "model.keras").exists():
-                self._send(p.Restore(self.autosave_folder, self._generation, key))
-                if self._edited_since_lost:  # the same generation: one model change, not a newer one
-                    self._send(p.Edit(self._generation, experiment, key))
-            else:
-                self._send(p.Edit(self._generation, experiment, key))
-        self._edited_since_lost = False
+            # The engine checks the autosave where it keeps it (a remote one: on its own machine); where
+            # it is gone, the Edit that follows builds the model afresh. Both in one generation: one
+            # model change, and the Restore is not skipped as stale.
+            if self._autosaved:
+                self._send(p.Restore(self._autosave_name(), self._generation, key))
+            self._send(p.Edit(self._generation, experiment, key))
         return True
 
     def load_tensorflow(self) -> None:
@@ -396,7 +403,6 @@ class EngineClient(QObject):
         experiment = experiment.model_copy(deep=True)
         self._last_edit = (experiment, dataset)
         if self.engine is None:
-            self._edited_since_lost = self._loading
             return
         key = self._dataset_key(dataset)
         self._generation += 1
@@ -457,11 +463,10 @@ class EngineClient(QObject):
         run's last epoch. The engine checks the folder; where it refuses it (``error`` says why), the
         model is the one the window's last edit asked for."""
         self._last_edit = (experiment.model_copy(deep=True), dataset)
-        self._edited_since_lost = False  # the saved run is the model now, as it is
         if self.engine is None and not self._revive():  # a fresh one: what it restores first, this Restore replaces
             return
         self._generation += 1
-        self._send(p.Restore(str(folder), self._generation, self._dataset_key(dataset)))
+        self._send(p.Restore(os.path.abspath(folder), self._generation, self._dataset_key(dataset)))
 
     def save_run(self, number: int, path: str) -> None:
         """Save run ``number`` (of :attr:`runs`) as a run folder; ``done`` or ``error`` follows."""

@@ -209,3 +209,19 @@ def test_a_slow_window_loses_whole_snapshots_of_the_model_never_the_weights_of_a
         ("Metrics", 20), ("Weights", 20), ("Boundary", 20)], "a whole newer snapshot did not replace the older"
     alone = [weights(5), metrics(6), weights(6), metrics(7), weights(7)]  # no maps: each Weights is whole
     assert [m.epoch for m in coalesce(alone) if isinstance(m, ev.Weights)] == [6, 7]
+
+
+def test_a_folder_named_by_name_alone_is_in_the_engines_temporary_folder(tmp_path, monkeypatch):
+    """A window on another machine names its autosave folder by its name: the engine keeps it in its
+    own temporary folder; a path stays as it is; anything else is refused, not written anywhere."""
+    import tempfile
+
+    from playground.core.server import engine_folder
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert engine_folder("playground-autosave-x1") == str(tmp_path / "playground-autosave-x1")
+    assert engine_folder("/home/me/runs/a") == "/home/me/runs/a"
+    assert engine_folder("") == ""
+    for bad in ("..", ".", "a/b", "../x", "a\\b"):
+        with pytest.raises(p.ProtocolError):
+            engine_folder(bad)

@@ -272,14 +272,17 @@ def driver(qtbot) -> Driver:
 def engine_server(tmp_path_factory):
     """One engine process for the whole test session (``playground engine --many``): every window
     connects to it (``PLAYGROUND_ENGINE``) and gets a fresh session, so TensorFlow loads once, not
-    once per window. A test that needs a window's own engine clears ``PLAYGROUND_ENGINE``."""
+    once per window. A test that needs a window's own engine clears ``PLAYGROUND_ENGINE``. It stands
+    for an engine on another machine: it has a temporary folder of its own (``process.tmpdir``)."""
     from playground.ui.client import ENGINE_ENV, TOKEN_ENV
 
     address, token = f"unix:{tmp_path_factory.mktemp('engine')}/engine.sock", secrets.token_hex(16)
-    env = {**os.environ, TOKEN_ENV: token}
+    tmpdir = tmp_path_factory.mktemp("engine-tmp")
+    env = {**os.environ, TOKEN_ENV: token, "TMPDIR": str(tmpdir)}
     env.pop(ENGINE_ENV, None)
     process = subprocess.Popen([sys.executable, "-m", "playground", "engine", "--listen", address, "--many"],
                                env=env, stdin=subprocess.DEVNULL)
+    process.tmpdir = tmpdir
     saved = {k: os.environ.get(k) for k in (ENGINE_ENV, TOKEN_ENV)}
     os.environ.update({ENGINE_ENV: address, TOKEN_ENV: token})
     yield process

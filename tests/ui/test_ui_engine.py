@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from multiprocessing import AuthenticationError
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,6 +125,36 @@ def _kill_engine(window, driver) -> int:
     driver.wait_until(lambda: any("stopped unexpectedly" in w for w in window.dialogs.warnings), "the sentence")
     window.dialogs.warnings.clear()
     return pid
+
+
+@pytest.mark.timeout(300)
+def test_an_engine_elsewhere_keeps_the_autosave_on_its_machine_and_the_window_that_lost_it_goes_on_from_there(
+        make_window, driver, engine_server):
+    """The shared engine stands for one on another machine (``PLAYGROUND_ENGINE``, with a temporary
+    folder of its own): the window's paths mean nothing there."""
+    window = make_window()
+    driver.type_into(driver.spin(window, "epochsSpin"), 12)
+    driver.click(window, "trainButton")
+    driver.wait_idle(window)
+    mine = Path(window.trainer.autosave_folder)
+    there = engine_server.tmpdir / mine.name / "model.keras"
+    driver.wait_until(there.exists, "the autosave in the engine's own temporary folder", 30_000)
+    assert not any(mine.iterdir()), "the engine wrote its autosave at the window's path"
+    curves = window.curves.series("loss", "train")[1]
+
+    conn = window.trainer.engine.conn  # the connection breaks, as a network's may
+    socket.socket(fileno=os.dup(conn.fileno())).shutdown(socket.SHUT_RDWR)
+    driver.wait_until(lambda: any("continues from epoch 12" in w for w in window.dialogs.warnings),
+                      "the sentence saying where Train goes on from")
+    window.dialogs.warnings.clear()
+    driver.type_into(driver.spin(window, "epochsSpin"), 20)
+    driver.type_into(window.findChild(QDoubleSpinBox, "learningRateSpin"), "0.03")  # a model from scratch differs
+    driver.click(window, "trainButton")  # a fresh session there, from the autosave there, the edit applied
+    driver.wait_idle(window)
+    after = window.curves.series("loss", "train")[1]
+    assert len(after) == 20 and driver.epoch(window) == 20 and not window.dialogs.warnings
+    np.testing.assert_array_equal(after[:12], curves, err_msg="Train did not go on from the engine's autosave")
+    assert (12, "lr 0.01 → 0.03, epochs 12 → 20") in window.curves.markers()
 
 
 @pytest.mark.timeout(400)
