@@ -166,7 +166,8 @@ class TensorBoard:
 
 @dataclass(frozen=True)
 class Autosave:
-    """Where the engine keeps the current model's autosave ("" none); see :mod:`playground.core.server`."""
+    """Where the engine keeps the current model's autosave: a path, a folder's name (a window on another
+    machine), or "" (none: the window closes); see :mod:`playground.core.server`."""
     folder: str
 
 

@@ -21,12 +21,14 @@ current model — weights, optimizer state, history, experiment (:func:`playgrou
 — is written there at every pause and end of a run and at least every ``AUTOSAVE_S`` seconds of
 training, so a window whose engine died starts a fresh one that continues from it
 (:class:`~playground.core.protocol.Restore`). A window on another machine names the folder by a
-name alone: it is then a folder of that name in this machine's temporary folder (:func:`engine_folder`).
+name alone: it is then a folder of that name in this machine's temporary folder (:func:`engine_folder`),
+removed when that window goes after saying it needs it no more (``Autosave("")``, as it closes).
 """
 from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import sys
 import tempfile
@@ -228,6 +230,8 @@ class Connection:
         self.datasets: dict[int, object] = {}
         self.logger = None
         self.autosave_folder = ""
+        self._kept_here = ""  # an autosave folder this engine keeps for a window elsewhere (named by name)
+        self._drop_kept = False  # that window said it needs it no more: removed when it goes
         self._saved_at = 0.0  # when the autosave was last written (monotonic)
         self._saved_epoch = -1
         self._lock = threading.Lock()
@@ -486,6 +490,9 @@ class Connection:
             self._tensorboard(command.folder)
         elif isinstance(command, p.Autosave):
             self.autosave_folder = engine_folder(command.folder)
+            if self.autosave_folder != command.folder:
+                self._kept_here = self.autosave_folder
+            self._drop_kept = not command.folder
         elif isinstance(command, p.Restore):
             dataset = self._dataset(command.dataset)
             with self._lock:  # it replaces the model: a live run stops, and does not carry on
@@ -530,6 +537,8 @@ class Connection:
         self.trainer.drain()
         self.trainer.sessions.discard(self.session)
         self.session.close()  # and the models it made ahead
+        if self._drop_kept and self._kept_here:
+            shutil.rmtree(self._kept_here, ignore_errors=True)
         if self.logger is not None:
             self.logger.close()
         self.sender.close()

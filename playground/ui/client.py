@@ -163,7 +163,8 @@ class _Engine:
         self.closing = True
         with self._wake:
             self._wake.notify()
-        self._connected.wait(1.0)
+        if self._connected.wait(1.0):
+            self._sender.join(1.0)  # what was asked last (a Stop, the autosave let go) goes out first
         if self.conn is not None:
             try:  # shut the socket down: the reader blocked on it wakes up, and the engine reads its end
                 with socket.socket(fileno=os.dup(self.conn.fileno())) as sock:
@@ -511,6 +512,7 @@ class EngineClient(QObject):
         engine, self.engine = self.engine, None
         if engine is not None:
             engine.send(p.Stop())
+            engine.send(p.Autosave(""))  # an engine elsewhere removes the one it kept for this window
             engine.close()
         shutil.rmtree(self.autosave_folder, ignore_errors=True)
 

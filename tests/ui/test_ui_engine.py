@@ -155,6 +155,8 @@ def test_an_engine_elsewhere_keeps_the_autosave_on_its_machine_and_the_window_th
     assert len(after) == 20 and driver.epoch(window) == 20 and not window.dialogs.warnings
     np.testing.assert_array_equal(after[:12], curves, err_msg="Train did not go on from the engine's autosave")
     assert (12, "lr 0.01 → 0.03, epochs 12 → 20") in window.curves.markers()
+    window.close()  # the engine removes the autosave it kept for this window
+    driver.wait_until(lambda: not there.parent.exists(), "the engine's autosave folder removed", 30_000)
 
 
 @pytest.mark.timeout(400)
