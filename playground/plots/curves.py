@@ -6,6 +6,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core import events
@@ -237,6 +238,13 @@ class CurvesView(LiveView, QWidget):
         self.metric_plot = make_plot("accuracyPlot", self.tr("Accuracy"), self.tr("epoch"), self.tr("accuracy"),
                                      self.tr("Train to see the accuracy per epoch."))
         self.metric_plot.setXLink(self.loss_plot)
+        for plot in (self.loss_plot, self.metric_plot):
+            # Room for a loss's or an accuracy's usual tick labels ("0.693") from the start, never less:
+            # the first epochs drawn then do not widen the axes, which laid out and painted both plots
+            # twice in the first frame of a run. Longer labels widen them as before.
+            axis = plot.getAxis("left")
+            axis.setStyle(autoReduceTextSpace=False)
+            axis._updateMaxTextSize(QFontMetrics(axis.font()).horizontalAdvance("0.693"))
         self._lines: dict[tuple[str, str], tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._hover: dict[str, pg.InfiniteLine] = {}  # the epoch under the mouse, marked on each plot
         self._readouts: dict[str, str] = {}  # its values, shown in each plot's title (outside the data)
