@@ -164,6 +164,9 @@ class TensorBoard:
     folder: str
 
 
+AUTOSAVE_PREFIX = "playground-autosave-"  # the name of a window's autosave folder begins so
+
+
 @dataclass(frozen=True)
 class Autosave:
     """Where the engine keeps the current model's autosave: a path, a folder's name (a window on another

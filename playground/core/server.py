@@ -106,11 +106,14 @@ def coalesce(items: list) -> list:
 
 def engine_folder(folder: str) -> str:
     """A folder the window names, on this machine: a path as it is; a name alone (a window on another
-    machine, whose paths mean nothing here) a folder of that name in this machine's temporary folder."""
+    machine, whose paths mean nothing here) an autosave folder of that name in this machine's
+    temporary folder. Only a name an autosave folder has is taken: the engine removes that folder
+    when the window goes, and must remove nothing else."""
     if not folder or os.path.isabs(folder):
         return folder
-    if folder in (".", "..") or os.path.basename(folder) != folder or "/" in folder or "\\" in folder:
-        raise p.ProtocolError(f"{folder!r} is neither a path nor a folder's name.")
+    if not folder.startswith(p.AUTOSAVE_PREFIX) or os.path.basename(folder) != folder or "/" in folder \
+            or "\\" in folder or ".." in folder:
+        raise p.ProtocolError(f"{folder!r} is neither a path nor the name of an autosave folder.")
     return os.path.join(tempfile.gettempdir(), folder)
 
 

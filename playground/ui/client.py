@@ -210,7 +210,7 @@ class EngineClient(QObject):
         self.state = "idle"  # as the GUI thread has been told it, in order with the events
         self.tensorboard_folder = ""
         self.engine: _Engine | None = None
-        self.autosave_folder = tempfile.mkdtemp(prefix="playground-autosave-")
+        self.autosave_folder = tempfile.mkdtemp(prefix=p.AUTOSAVE_PREFIX)
         self._autosaved = 0  # the epoch of the last autosave (0: none)
         self._keep_weights = False
         self._loading = False

@@ -222,6 +222,7 @@ def test_a_folder_named_by_name_alone_is_in_the_engines_temporary_folder(tmp_pat
     assert engine_folder("playground-autosave-x1") == str(tmp_path / "playground-autosave-x1")
     assert engine_folder("/home/me/runs/a") == "/home/me/runs/a"
     assert engine_folder("") == ""
-    for bad in ("..", ".", "a/b", "../x", "a\\b"):
+    for bad in ("..", ".", "a", "ssh-agent.1", "playground-autosave-x/../../y", "playground-autosave-..",
+                "playground-autosave-a\\b"):
         with pytest.raises(p.ProtocolError):
             engine_folder(bad)
