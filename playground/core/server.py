@@ -76,7 +76,7 @@ def die_with_parent() -> None:
 def coalesce(items: list) -> list:
     """``items`` without the snapshots that a later one of the same kind replaces (no barrier between).
     A snapshot of the model is its ``Weights`` and then its map (``Boundary`` or ``Predictions``,
-    see ``Engine._emit_snapshot``), replaced only whole, by a later whole one: every view then shows
+    see ``snapshots.views``), replaced only whole, by a later whole one: every view then shows
     one epoch. (Replaced kind by kind, a frame cut between a newer snapshot's weights and its map
     kept the older map without its weights, and the window drew the map and the weights of two
     epochs.)"""
@@ -111,8 +111,7 @@ def engine_folder(folder: str) -> str:
     when the window goes, and must remove nothing else."""
     if not folder or os.path.isabs(folder):
         return folder
-    if not folder.startswith(p.AUTOSAVE_PREFIX) or os.path.basename(folder) != folder or "/" in folder \
-            or "\\" in folder or ".." in folder:
+    if not folder.startswith(p.AUTOSAVE_PREFIX) or "/" in folder or "\\" in folder or ".." in folder:
         raise p.ProtocolError(f"{folder!r} is neither a path nor the name of an autosave folder.")
     return os.path.join(tempfile.gettempdir(), folder)
 
@@ -234,7 +233,6 @@ class Connection:
         self.logger = None
         self.autosave_folder = ""
         self._kept_here = ""  # an autosave folder this engine keeps for a window elsewhere (named by name)
-        self._drop_kept = False  # that window said it needs it no more: removed when it goes
         self._saved_at = 0.0  # when the autosave was last written (monotonic)
         self._saved_epoch = -1
         self._lock = threading.Lock()
@@ -495,7 +493,6 @@ class Connection:
             self.autosave_folder = engine_folder(command.folder)
             if self.autosave_folder != command.folder:
                 self._kept_here = self.autosave_folder
-            self._drop_kept = not command.folder
         elif isinstance(command, p.Restore):
             dataset = self._dataset(command.dataset)
             with self._lock:  # it replaces the model: a live run stops, and does not carry on
@@ -540,7 +537,7 @@ class Connection:
         self.trainer.drain()
         self.trainer.sessions.discard(self.session)
         self.session.close()  # and the models it made ahead
-        if self._drop_kept and self._kept_here:
+        if self._kept_here and not self.autosave_folder:  # the window said it needs it no more
             shutil.rmtree(self._kept_here, ignore_errors=True)
         if self.logger is not None:
             self.logger.close()

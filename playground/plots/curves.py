@@ -244,7 +244,7 @@ class CurvesView(LiveView, QWidget):
             # twice in the first frame of a run. Longer labels widen them as before.
             axis = plot.getAxis("left")
             axis.setStyle(autoReduceTextSpace=False)
-            axis._updateMaxTextSize(QFontMetrics(axis.font()).horizontalAdvance("0.693"))
+            axis.textWidth = QFontMetrics(axis.font()).horizontalAdvance("0.693")  # taken at its first paint
         self._lines: dict[tuple[str, str], tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._hover: dict[str, pg.InfiniteLine] = {}  # the epoch under the mouse, marked on each plot
         self._readouts: dict[str, str] = {}  # its values, shown in each plot's title (outside the data)

@@ -23,7 +23,7 @@ SETTLED = (ev.Paused, ev.Finished, ev.Diverged, ev.Failed)
 
 def _through_snapshot(events: deque) -> int:
     """How many of ``events`` to draw now: through the newest whole snapshot of the model (its
-    ``Weights`` and then its output map or predictions, see ``Engine._emit_snapshot``), a new model,
+    ``Weights`` and then its output map or predictions, see ``snapshots.views``), a new model,
     or the run settling. A snapshot that has its weights but not yet its map waits for it."""
     end, weights = 0, []
     for i, event in enumerate(events):
@@ -289,9 +289,8 @@ class EventPump:
                 if view.pending:
                     view.refresh()
             return
-        if not self._to_draw:
-            self._to_draw.extend(view for view in self.views if view.pending)
-            self._draw_next_view()
+        self._to_draw.extend(view for view in self.views if view.pending)  # empty: see _take_events
+        self._draw_next_view()
 
     @Slot()
     def _draw_next_view(self) -> None:
