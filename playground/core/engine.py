@@ -24,15 +24,13 @@ from array import array
 import numpy as np
 
 from playground.core import events as ev
-from playground.core import snapshots, transfer
+from playground.core import recorders, snapshots, transfer
 from playground.core.control import RunControl
 from playground.core.device import place
 from playground.core.history import WeightLog
 from playground.core.listeners import Listener
 from playground.core.loops import Loops, plain_graph_options
 from playground.core.pacing import Pacer, batches_worth_compiling, epochs_to_fill
-from playground.core.recorders import (put_weights, record_metrics, record_weights, replay_metrics,
-                                       replay_weights)
 from playground.core.snapshots import SnapshotEmitter
 from playground.core.spec import Experiment
 from playground.core.transfer import KernelEdit
@@ -43,10 +41,11 @@ class Engine:
     """Trains one experiment; keeps the model, the epoch count and the history between runs."""
 
     def __init__(self, experiment: Experiment, listener: Listener | None = None, dataset=None,
-                 devices: tuple[str, ...] | None = None, views: bool = True):
+                 devices: tuple[str, ...] | None = None, views: bool = True, quick_start: bool = False):
         """``devices`` overrides the experiment's device choice, e.g. two logical CPUs in tests.
         ``views``: send the snapshots a window draws (weights, boundary, predictions); a run nobody
-        watches (``train``, a sweep's) skips them, a fifth of a short run's time."""
+        watches (``train``, a sweep's) skips them, a fifth of a short run's time. ``quick_start``: a
+        new model trains at once in plain graphs until its XLA loops compile (see ``loops``)."""
         self.experiment = experiment
         self.views = views
         self._devices = devices
@@ -63,7 +62,7 @@ class Engine:
         self._built = False
         self._target = 0  # the epoch the run (or step) under way stops at
         self._control = RunControl()
-        self._loops = Loops()
+        self._loops = Loops(quick_start)
         self._pacer = Pacer()
         self._snapshots = SnapshotEmitter()
 
@@ -76,15 +75,6 @@ class Engine:
     @jit.setter
     def jit(self, jit: bool) -> None:
         self._loops.jit = jit
-
-    @property
-    def quick_start(self) -> bool:
-        """A new model trains at once in plain graphs until its XLA loops compile (see ``loops``)."""
-        return self._loops.quick_start
-
-    @quick_start.setter
-    def quick_start(self, quick: bool) -> None:
-        self._loops.quick_start = quick
 
     @property
     def batches_per_epoch(self) -> int:
@@ -152,7 +142,7 @@ class Engine:
             label = transfer.set_kernel(self.model if self._built else None, experiment)
             self.listener(ev.Edited(self.epoch, label))
             # the weights at this epoch are the edited ones now: their summaries too
-            self.listener(put_weights(self.weight_history, self.model, self.epoch))
+            self.listener(recorders.put_weights(self.weight_history, self.model, self.epoch))
             self._emit_snapshot(force=True)
             return
         if callable(experiment):
@@ -323,40 +313,29 @@ class Engine:
         first = self.epoch + 1
         figures, snaps, batches = loops.chunk(self.epoch, self.batch, epochs, batches, self.weight_history.stride)
         elapsed = time.perf_counter() - t0
-        if figures is not None and not np.all(np.isfinite(figures[:, 0])):
-            bad = first + int(np.argmax(~np.isfinite(figures[:, 0])))
+        diverged = recorders.diverged(figures, first, self.epoch)
+        if diverged is not None:  # the weights before the chunk are put back
             put_back()
             self.batch = 0
-            self.listener(ev.Diverged(self.epoch, f"The loss became infinite or NaN at epoch {bad}; "
-                                                  f"training stopped and the weights of epoch {self.epoch} "
-                                                  "were restored. Try a lower learning rate."))
+            self.listener(diverged)
             return "diverged"
-        n = loops.n
         if epochs:
             self._record_weights(np.arange(first, first + epochs), snaps)
             self.epoch += epochs
-            per_epoch = elapsed / epochs
-            samples = n * epochs
         else:
             self.batch += batches
-            per_epoch = elapsed * per_epoch_batches / batches
-            samples = min(batches * loops.bs, n)
             if self.batch >= per_epoch_batches:
-                self.epoch += 1
-                self.batch = 0
+                self.epoch, self.batch = self.epoch + 1, 0
                 self._record_weights(np.array([self.epoch]), None)
-        self._pacer.epoch_seconds = per_epoch
+        self._pacer.took(elapsed, epochs, batches, per_epoch_batches, loops.n, loops.bs)
         if figures is not None:
-            self.listener(record_metrics(self.history, self.epoch, first, figures, loops.metric_name))
-        done = (self.epoch + self.batch / per_epoch_batches) / max(self._target, 1)
-        self.listener(ev.Progress(self.epoch, self.batch, per_epoch_batches,
-                                  samples / elapsed if elapsed else 0.0,
-                                  1 / per_epoch if per_epoch else 0.0, min(1.0, done)))
+            self.listener(recorders.record_metrics(self.history, self.epoch, first, figures, loops.metric_name))
+        self.listener(self._pacer.progress(self.epoch, self.batch, per_epoch_batches, self._target))
         self._emit_snapshot()
         return "ok"
 
     def _record_weights(self, epochs: np.ndarray, snaps, last_of_run: bool = False) -> None:
-        event = record_weights(self.weight_history, self.model, epochs, snaps, last_of_run)
+        event = recorders.record_weights(self.weight_history, self.model, epochs, snaps, last_of_run)
         if event is not None:
             self.listener(event)
 
@@ -383,7 +362,8 @@ class Engine:
     def replay(self) -> None:
         """Send the whole history and a snapshot again, for views that were cleared (a kept model
         taken back)."""
-        for event in (replay_metrics(self.history, self.epoch), replay_weights(self.weight_history)):
+        for event in (recorders.replay_metrics(self.history, self.epoch),
+                      recorders.replay_weights(self.weight_history)):
             if event is not None:
                 self.listener(event)
         if self._built:

@@ -48,11 +48,11 @@ class _XlaLoops:
 class Loops:
     """The loops compiled for one engine's current model and batch size (remade when they change)."""
 
-    def __init__(self):
+    def __init__(self, quick_start: bool = False):
         self.jit = True
         # Train in plain graphs at once and swap in the XLA loops, compiled in another thread, between
         # chunks: a new model moves in a fraction of the XLA compile time (the UI's choice).
-        self.quick_start = False
+        self.quick_start = quick_start
         self.placement = None  # where the model trains (playground.core.device.Placement)
         self.quick_graphs = False  # training in plain graphs while the XLA loops compile
         self.xla_due = False  # compile them after the next chunk

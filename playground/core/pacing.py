@@ -2,9 +2,12 @@
 
 A chunk is whole epochs in one compiled call, or, where an epoch is slow, some batches of one. The
 :class:`Pacer` sizes each chunk from the time per epoch the last one took; the weight-history rows a
-compiled chunk collects (the snapshot budget) also bound how many epochs it may run.
+compiled chunk collects (the snapshot budget) also bound how many epochs it may run. The Pacer also
+makes each chunk's ``Progress`` event from the time the chunk took.
 """
 from __future__ import annotations
+
+from playground.core import events as ev
 
 TARGET_EVENT_INTERVAL = 1 / 30  # seconds of training per chunk
 SLOW_EPOCH = 0.25  # seconds: an epoch slower than this is split into batch chunks even if that compiles
@@ -29,6 +32,7 @@ class Pacer:
 
     def __init__(self):
         self.epoch_seconds = 0.0  # the last chunk's time per epoch
+        self.samples_per_second = 0.0  # and its training samples per second
         self.batches_compiled = False  # the batch loop is compiled: batch chunks cost no compile
         self._last_epochs = 1
         self._last_batches = 1
@@ -50,6 +54,23 @@ class Pacer:
         epochs = max(1, min(int(TARGET_EVENT_INTERVAL / self.epoch_seconds), 4 * self._last_epochs))
         self._last_epochs = min(epochs, target - epoch, MAX_CHUNK_EPOCHS, fill)
         return self._last_epochs, 0
+
+    def took(self, elapsed: float, epochs: int, batches: int, batches_per_epoch: int, samples: int,
+             batch_size: int) -> None:
+        """Take the time of the chunk just trained: ``epochs`` whole epochs, else ``batches`` batches of
+        ``batch_size``, from an epoch of ``samples``, in ``elapsed`` seconds."""
+        if epochs:
+            self.epoch_seconds, trained = elapsed / epochs, samples * epochs
+        else:
+            self.epoch_seconds = elapsed * batches_per_epoch / batches
+            trained = min(batches * batch_size, samples)
+        self.samples_per_second = trained / elapsed if elapsed else 0.0
+
+    def progress(self, epoch: int, batch: int, batches_per_epoch: int, target: int) -> ev.Progress:
+        """The Progress event after the chunk just taken, at ``epoch`` and ``batch`` of a run to ``target``."""
+        done = (epoch + batch / batches_per_epoch) / max(target, 1)
+        return ev.Progress(epoch, batch, batches_per_epoch, self.samples_per_second,
+                           1 / self.epoch_seconds if self.epoch_seconds else 0.0, min(1.0, done))
 
     def batch_chunk(self, left: int, batches_per_epoch: int) -> int:
         """Batches for the next chunk: aim at the interval, growing at most 4x (fixed costs per call

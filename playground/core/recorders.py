@@ -1,7 +1,8 @@
 """What an engine remembers of its run: the per-epoch figures and the weight history by epoch.
 
 :func:`record_metrics` is Keras' ``History`` for the engine's chunks: it appends each chunk's epoch
-figures to the engine's ``history`` and makes the ``Metrics`` event that carries them.
+figures to the engine's ``history`` and makes the ``Metrics`` event that carries them;
+:func:`diverged` is its ``TerminateOnNaN``.
 :func:`record_weights` adds to the bounded weight history (:class:`~playground.core.history.WeightLog`)
 the summaries of the weights a compiled chunk collected and makes the ``WeightHistory`` event. The
 ``replay_*`` functions make the events that send a whole history again. The engine sends the events;
@@ -27,6 +28,16 @@ def record_metrics(history: dict[str, array], epoch: int, first: int, figures: n
     for k, v in values.items():
         history.setdefault(k, array("d")).frombytes(v.tobytes())
     return ev.Metrics(epoch, first, values)
+
+
+def diverged(figures: np.ndarray | None, first: int, epoch: int) -> ev.Diverged | None:
+    """Keras' ``TerminateOnNaN`` for a chunk of epochs from ``first``: where an epoch's loss is not
+    finite, the event that says so (the weights of ``epoch`` put back); else None."""
+    if figures is None or np.all(np.isfinite(figures[:, 0])):
+        return None
+    bad = first + int(np.argmax(~np.isfinite(figures[:, 0])))
+    return ev.Diverged(epoch, f"The loss became infinite or NaN at epoch {bad}; training stopped and the "
+                              f"weights of epoch {epoch} were restored. Try a lower learning rate.")
 
 
 def replay_metrics(history: dict[str, array], epoch: int) -> ev.Metrics | None:

@@ -227,9 +227,8 @@ class Session:
 
     @staticmethod
     def _new_engine(experiment: Experiment, dataset, listener: Listener | None) -> Engine:
-        engine = Engine(experiment.model_copy(deep=True), listener, dataset)
-        engine.quick_start = True  # plain graphs at once, XLA loops compiled in the background
-        return engine
+        # plain graphs at once, XLA loops compiled in the background
+        return Engine(experiment.model_copy(deep=True), listener, dataset, quick_start=True)
 
     def _made_ahead(self, experiment: Experiment, dataset) -> Engine:
         """A new model for ``experiment``, built and traced as :meth:`edit` does, telling no one."""

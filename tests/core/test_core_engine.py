@@ -40,6 +40,12 @@ def test_xor_learns_and_reports_every_epoch():
     assert sum(len(m.values["loss"]) for m in metrics) == 60
     assert rec.of(ev.Started)[0].device == "CPU"
     assert rec.of(ev.Finished)[-1].reason == "finished"
+    progress = rec.of(ev.Progress)
+    assert [p.fraction for p in progress] == pytest.approx([p.epoch / 60 for p in progress])
+    assert progress[-1].fraction == 1.0
+    samples = engine.dataset.x_train.shape[0]  # whole epochs: samples/s are epochs/s times an epoch's samples
+    assert [p.samples_per_second for p in progress] == pytest.approx(
+        [p.epochs_per_second * samples for p in progress], rel=1e-6)
 
 
 def test_snapshots_carry_histograms_and_the_decision_boundary():
@@ -264,6 +270,11 @@ def test_slow_epochs_are_split_into_batch_chunks(monkeypatch):
     engine.run()
     within = [p for p in rec.of(ev.Progress) if p.batch > 0]
     assert within, "no progress event inside an epoch"
+    assert [p.fraction for p in within] == pytest.approx([(p.epoch + p.batch / p.batches_per_epoch) / 2
+                                                          for p in within])
+    size = engine.experiment.training.batch_size  # one batch a chunk: an epoch's time is its batches'
+    assert [p.samples_per_second for p in within] == pytest.approx(
+        [p.epochs_per_second * size * p.batches_per_epoch for p in within], rel=1e-6)
     assert engine.epoch == 2 and len(engine.history["loss"]) == 2
 
 

@@ -245,8 +245,7 @@ def test_a_quick_start_trains_as_a_compiled_start_does_across_a_live_rebuild():
     them in: the figures must be those of a model compiled from the start, edits included."""
     histories = []
     for quick in (False, True):
-        engine = Engine(xor(3))
-        engine.quick_start = quick
+        engine = Engine(xor(3), quick_start=quick)
         engine.prepare()
         engine.run()
         engine.apply(edited(engine.experiment, batch_size=20))  # a new Keras model, same weights
@@ -265,8 +264,7 @@ def test_plain_graphs_train_a_new_model_as_the_compiled_loops_do(batch_size):
     as the full ones: the figures and weights must be those of the compiled loops."""
     results = []
     for quick in (False, True):
-        engine = Engine(xor(30, batch_size=batch_size))
-        engine.quick_start = quick
+        engine = Engine(xor(30, batch_size=batch_size), quick_start=quick)
         engine.prepare()
         engine.run()  # 30 epochs of XOR take less time than the XLA compile: all in plain graphs
         results.append((np.asarray(engine.history["loss"]), weights(engine)))
@@ -285,8 +283,7 @@ def test_a_live_batch_size_edit_trains_at_once_in_plain_graphs_as_new_compiled_l
     then of 32 (three of 32 and one of 4), must train as loops made again for the new size."""
     results = []
     for quick in (False, True):
-        engine = Engine(xor(12, batch_size=10))
-        engine.quick_start = quick
+        engine = Engine(xor(12, batch_size=10), quick_start=quick)
         engine.prepare()
         engine.run(5)
         engine.apply(edited(engine.experiment, batch_size=32))
