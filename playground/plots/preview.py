@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.data import Dataset
 from playground.data.dataset import cross_features
-from playground.plots.style import (HINT, brushes, class_colours, diverging, neuron_colours, neuron_scale, plane_axes,
-                                    rgb, scatter_points)
+from playground.plots.style import (HINT, Axis, brushes, class_colours, diverging, neuron_colours, neuron_scale,
+                                    plane_axes, rgb, scatter_points)
 
 translate = QCoreApplication.translate
 MAX_POINTS = 2000  # a seeded sample of bigger sets keeps the preview (and its PCA) quick
@@ -59,7 +59,7 @@ class DataPreview(QWidget):
         super().__init__(parent)
         self.setObjectName("dataPreview")
         self.setAccessibleName(self.tr("Data preview"))
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"left": Axis("left"), "bottom": Axis("bottom")})
         self.plot.setObjectName("previewPlot")
         self.plot.setAccessibleName(self.tr("Preview of the data set's points"))
         self.plot.setMenuEnabled(False)
