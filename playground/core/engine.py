@@ -6,8 +6,8 @@ in ``fit``, without its per-epoch overhead; chunks are sized so that events arri
 
 :class:`Engine` is the façade over parts that each have a module: where it trains (``device``),
 what other threads ask of a run (``control``), the compiled loops and their XLA swap (``loops``),
-chunk sizes (``pacing``), the metric and weight histories (``recorders``), the views' snapshots
-(``snapshots``) and weights moved in (``transfer``). It runs the chunks, Keras' ``fit`` loop, and
+chunk sizes and progress (``pacing``), the metric and weight histories and the diverged-loss check
+(``recorders``), the views' snapshots (``snapshots``) and weights moved in (``transfer``). It runs the chunks, Keras' ``fit`` loop, and
 sends every event to its ``listener`` (one callable; ``listeners.Listeners`` makes several one).
 
 Threading: the engine runs in whichever thread calls :meth:`Engine.run` (or a

@@ -258,10 +258,16 @@ def test_a_quick_start_trains_as_a_compiled_start_does_across_a_live_rebuild():
 
 
 @pytest.mark.parametrize("batch_size", [10, 30])
-def test_plain_graphs_train_a_new_model_as_the_compiled_loops_do(batch_size):
+def test_plain_graphs_train_a_new_model_as_the_compiled_loops_do(batch_size, monkeypatch):
     """While its XLA loops compile, a new model trains in plain graphs, which take the last, smaller
     batch of an epoch (200 samples in batches of 30: six of 30 and one of 20) through the same trace
     as the full ones: the figures and weights must be those of the compiled loops."""
+    from playground.core.loops import Loops
+
+    background = []  # XLA compiles started in the background, by engine
+    compile_in_background = Loops.compile_xla_in_background
+    monkeypatch.setattr(Loops, "compile_xla_in_background",
+                        lambda self, *a: (background.append(quick), compile_in_background(self, *a)))
     results = []
     for quick in (False, True):
         engine = Engine(xor(30, batch_size=batch_size), quick_start=quick)
@@ -269,6 +275,7 @@ def test_plain_graphs_train_a_new_model_as_the_compiled_loops_do(batch_size):
         engine.run()  # 30 epochs of XOR take less time than the XLA compile: all in plain graphs
         results.append((np.asarray(engine.history["loss"]), weights(engine)))
         _compiles_finish()
+    assert background == [True], "only the quick start trains in plain graphs while XLA compiles"
     (compiled, compiled_weights), (plain, plain_weights) = results
     assert len(plain) == 30
     np.testing.assert_allclose(plain, compiled, rtol=1e-4, err_msg="plain graphs train differently")
